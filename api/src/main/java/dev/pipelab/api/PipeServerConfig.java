@@ -1,0 +1,324 @@
+package dev.pipelab.api;
+
+import dev.pipelab.api.protocol.Frames;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The limits and endpoint of one server, validated when built: every error names the key and
+ * the allowed range. Immutable.
+ *
+ * <table>
+ *   <caption>Keys, as used by {@link #fromProperties} and the CLI</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code pipe}</td><td>(required)</td><td>name or path, see {@link PipeAddress#resolve}</td></tr>
+ *   <tr><td>{@code maxInstances}</td><td>255</td><td>clients served at once; more wait in the backlog</td></tr>
+ *   <tr><td>{@code maxMessageBytes}</td><td>1048576</td><td>largest request payload; larger is a protocol error</td></tr>
+ *   <tr><td>{@code outboundQueueBytes}</td><td>max(4 MiB, 2 frames of maxMessageBytes)</td><td>queued bytes per session before a push is refused</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>0 (none)</td><td>a session that sends nothing this long is closed</td></tr>
+ *   <tr><td>{@code gracePeriod}</td><td>5s</td><td>how long close waits for owed replies</td></tr>
+ *   <tr><td>{@code socketFileMode}</td><td>0600</td><td>permissions of the Unix socket file</td></tr>
+ * </table>
+ */
+public final class PipeServerConfig {
+
+    /** Win32's PIPE_UNLIMITED_INSTANCES, our default cap on concurrent clients. */
+    public static final int DEFAULT_MAX_INSTANCES = 255;
+    /** The largest accepted {@code maxInstances}. */
+    public static final int MAX_INSTANCES_LIMIT = 1_000_000;
+    /** Floor of the default outbound queue bound. */
+    public static final long DEFAULT_OUTBOUND_QUEUE_BYTES = 4L << 20;
+    /** Default {@code gracePeriod}. */
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(5);
+    private static final Duration MAX_DURATION = Duration.ofDays(1);
+
+    private final String pipe;
+    private final PipeAddress address;
+    private final int maxInstances;
+    private final int maxMessageBytes;
+    private final long outboundQueueBytes;
+    private final Duration idleTimeout;
+    private final Duration gracePeriod;
+    private final Set<PosixFilePermission> socketFileMode;
+
+    private PipeServerConfig(Builder b) {
+        this.pipe = b.pipe;
+        this.address = b.address;
+        this.maxInstances = b.maxInstances;
+        this.maxMessageBytes = b.maxMessageBytes;
+        this.outboundQueueBytes = b.outboundQueueBytes;
+        this.idleTimeout = b.idleTimeout;
+        this.gracePeriod = b.gracePeriod;
+        this.socketFileMode = Set.copyOf(b.socketFileMode);
+    }
+
+    /** A builder with every key at its default; {@code pipe} must still be set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder for the pipe {@code pipe} (a name or a path) with every other key at its default. */
+    public static Builder builder(String pipe) {
+        return new Builder().pipe(pipe);
+    }
+
+    /** A builder with the keys of this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.pipe = pipe;
+        b.maxInstances = maxInstances;
+        b.maxMessageBytes = maxMessageBytes;
+        b.outboundQueueBytes = outboundQueueBytes;
+        b.idleTimeout = idleTimeout;
+        b.gracePeriod = gracePeriod;
+        b.socketFileMode = EnumSet.noneOf(PosixFilePermission.class);
+        b.socketFileMode.addAll(socketFileMode);
+        return b;
+    }
+
+    /**
+     * Reads the keys of the table above from {@code props}, each optionally prefixed with
+     * {@code pipelab.}; unknown keys with that prefix are an error, so typos do not pass silently.
+     */
+    public static Builder fromProperties(Properties props) {
+        Builder b = new Builder();
+        for (String rawKey : props.stringPropertyNames()) {
+            String key = rawKey.startsWith("pipelab.") ? rawKey.substring("pipelab.".length()) : rawKey;
+            String value = props.getProperty(rawKey).strip();
+            switch (key) {
+                case "pipe" -> b.pipe(value);
+                case "maxInstances" -> b.maxInstances(parseInt(key, value));
+                case "maxMessageBytes" -> b.maxMessageBytes(parseInt(key, value));
+                case "outboundQueueBytes" -> b.outboundQueueBytes(parseLong(key, value));
+                case "idleTimeout" -> b.idleTimeout(parseDuration(key, value));
+                case "gracePeriod" -> b.gracePeriod(parseDuration(key, value));
+                case "socketFileMode" -> b.socketFileMode(parseMode(value));
+                case "strategy", "handler" -> { } // read by whoever picks the engine and handler
+                default -> {
+                    if (rawKey.startsWith("pipelab.")) {
+                        throw new IllegalArgumentException("unknown configuration key '" + rawKey + "'; known: "
+                                + "pipe, maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout, "
+                                + "gracePeriod, socketFileMode, strategy, handler");
+                    }
+                }
+            }
+        }
+        return b;
+    }
+
+    /**
+     * Parses a duration: ISO-8601 ({@code PT30S}) or a number with a unit {@code ms}, {@code s},
+     * {@code m} or {@code h} ({@code 250ms}, {@code 5s}); {@code 0} means none.
+     */
+    public static Duration parseDuration(String key, String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.equals("0")) {
+                return Duration.ZERO;
+            }
+            if (t.startsWith("p")) {
+                return Duration.parse(text.strip());
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(key + " must be a duration like 250ms, 5s, 2m or PT5S, was '"
+                    + text + "'");
+        }
+    }
+
+    /** Parses a file mode: octal ({@code 0600}, {@code 660}) or symbolic ({@code rw-------}). */
+    public static Set<PosixFilePermission> parseMode(String text) {
+        String t = text.strip();
+        try {
+            if (t.matches("0?[0-7]{3}")) {
+                int bits = Integer.parseInt(t, 8);
+                Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+                PosixFilePermission[] order = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+                for (int i = 0; i < 9; i++) {
+                    if ((bits & (1 << (8 - i))) != 0) {
+                        mode.add(order[i]);
+                    }
+                }
+                return mode;
+            }
+            return PosixFilePermissions.fromString(t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("socketFileMode must be octal like 0600 or symbolic like rw-------,"
+                    + " was '" + text + "'");
+        }
+    }
+
+    private static int parseInt(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'");
+        }
+    }
+
+    private static long parseLong(String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'");
+        }
+    }
+
+    /** The name or path as given. */
+    public String pipe() {
+        return pipe;
+    }
+
+    /** The resolved endpoint. */
+    public PipeAddress address() {
+        return address;
+    }
+
+    /** Clients served at once; more wait in the backlog. */
+    public int maxInstances() {
+        return maxInstances;
+    }
+
+    /** Largest request payload a client may send. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /** Bytes a session may have queued before a push to it is refused. */
+    public long outboundQueueBytes() {
+        return outboundQueueBytes;
+    }
+
+    /** How long a session may send nothing before it is closed; zero for never. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** How long close waits for owed replies before it forces connections closed. */
+    public Duration gracePeriod() {
+        return gracePeriod;
+    }
+
+    /** Permissions of the Unix socket file. */
+    public Set<PosixFilePermission> socketFileMode() {
+        return socketFileMode;
+    }
+
+    @Override
+    public String toString() {
+        return "PipeServerConfig[pipe=" + address + ", maxInstances=" + maxInstances + ", maxMessageBytes="
+                + maxMessageBytes + ", outboundQueueBytes=" + outboundQueueBytes + ", idleTimeout=" + idleTimeout
+                + ", gracePeriod=" + gracePeriod + ", socketFileMode="
+                + PosixFilePermissions.toString(socketFileMode) + "]";
+    }
+
+    /** Collects keys; {@link #build()} validates them together. */
+    public static final class Builder {
+        private String pipe;
+        private PipeAddress address;
+        private int maxInstances = DEFAULT_MAX_INSTANCES;
+        private int maxMessageBytes = Frames.DEFAULT_MAX_MESSAGE_BYTES;
+        private long outboundQueueBytes = -1; // derived from maxMessageBytes unless set
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+        private Set<PosixFilePermission> socketFileMode = PosixFilePermissions.fromString("rw-------");
+
+        private Builder() {
+        }
+
+        public Builder pipe(String pipe) {
+            this.pipe = pipe;
+            return this;
+        }
+
+        public Builder maxInstances(int maxInstances) {
+            this.maxInstances = maxInstances;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int maxMessageBytes) {
+            this.maxMessageBytes = maxMessageBytes;
+            return this;
+        }
+
+        public Builder outboundQueueBytes(long outboundQueueBytes) {
+            this.outboundQueueBytes = outboundQueueBytes;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder gracePeriod(Duration gracePeriod) {
+            this.gracePeriod = gracePeriod;
+            return this;
+        }
+
+        public Builder socketFileMode(Set<PosixFilePermission> socketFileMode) {
+            this.socketFileMode = EnumSet.noneOf(PosixFilePermission.class);
+            this.socketFileMode.addAll(socketFileMode);
+            return this;
+        }
+
+        /**
+         * Validates every key and builds.
+         *
+         * @throws IllegalArgumentException naming the first key out of range and its allowed range
+         */
+        public PipeServerConfig build() {
+            if (pipe == null) {
+                throw new IllegalArgumentException("pipe is required: a name like pipelab:demo or an absolute path");
+            }
+            address = PipeAddress.resolve(pipe);
+            if (maxInstances < 1 || maxInstances > MAX_INSTANCES_LIMIT) {
+                throw new IllegalArgumentException("maxInstances must be between 1 and " + MAX_INSTANCES_LIMIT
+                        + ", was " + maxInstances);
+            }
+            if (maxMessageBytes < 0) {
+                throw new IllegalArgumentException("maxMessageBytes must be between 0 and " + Frames.MAX_PAYLOAD_BYTES
+                        + ", was " + maxMessageBytes);
+            }
+            long oneFrame = Frames.frameBytes(maxMessageBytes);
+            if (outboundQueueBytes < 0) {
+                outboundQueueBytes = Math.max(DEFAULT_OUTBOUND_QUEUE_BYTES, 2 * oneFrame);
+            } else if (outboundQueueBytes < oneFrame) {
+                throw new IllegalArgumentException("outboundQueueBytes must be at least one frame of maxMessageBytes ("
+                        + oneFrame + "), was " + outboundQueueBytes);
+            }
+            checkDuration("idleTimeout", idleTimeout);
+            checkDuration("gracePeriod", gracePeriod);
+            Objects.requireNonNull(socketFileMode, "socketFileMode");
+            if (!socketFileMode.contains(PosixFilePermission.OWNER_READ)
+                    || !socketFileMode.contains(PosixFilePermission.OWNER_WRITE)) {
+                throw new IllegalArgumentException("socketFileMode must let the owner read and write (rw-------"
+                        + " or wider), was " + PosixFilePermissions.toString(socketFileMode));
+            }
+            return new PipeServerConfig(this);
+        }
+
+        private static void checkDuration(String key, Duration d) {
+            Objects.requireNonNull(d, key);
+            if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(key + " must be between 0 and " + MAX_DURATION + ", was " + d);
+            }
+        }
+    }
+}

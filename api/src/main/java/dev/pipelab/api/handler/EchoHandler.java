@@ -1,0 +1,18 @@
+package dev.pipelab.api.handler;
+
+import dev.pipelab.api.PipeHandler;
+import dev.pipelab.api.Session;
+
+/** {@code echo}: each request is answered with one frame carrying the same payload. */
+public final class EchoHandler implements PipeHandler {
+
+    @Override
+    public void onMessage(Session session, byte[] message) {
+        session.send(message);
+    }
+
+    @Override
+    public String toString() {
+        return "echo";
+    }
+}

@@ -1,0 +1,2 @@
+/** The PipeLab API: servers, handlers, sessions, configuration and the client. */
+package dev.pipelab.api;

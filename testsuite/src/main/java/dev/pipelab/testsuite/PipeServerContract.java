@@ -1,0 +1,384 @@
+package dev.pipelab.testsuite;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.pipelab.api.PipeClient;
+import dev.pipelab.api.PipeErrorException;
+import dev.pipelab.api.PipeServer;
+import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.api.PipeServerFactory;
+import dev.pipelab.api.protocol.Frames;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract every engine keeps: the wire protocol, ordering, limits, errors that stay with
+ * one session, and a clean lifecycle. An engine module runs it with a subclass that names its
+ * factory. Every blocking wait here is bounded; failures name the engine and its live state.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+public abstract class PipeServerContract {
+
+    /** Small enough for fast tests, large enough to span many reads. */
+    protected static final int MAX_MESSAGE = 200_000;
+    protected static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    protected Path dir;
+
+    private final List<PipeServer> servers = new ArrayList<>();
+    private final List<PipeClient> clients = new ArrayList<>();
+    protected ContractHandler handler;
+
+    /** The engine under test. */
+    protected abstract PipeServerFactory factory();
+
+    @BeforeEach
+    void newHandler() {
+        handler = new ContractHandler();
+    }
+
+    @AfterEach
+    void closeEverything() throws IOException {
+        for (PipeClient c : clients) {
+            c.close();
+        }
+        servers.forEach(PipeServer::close);
+    }
+
+    /** Starts a server of the engine under test at a fresh path, configured by {@code tune}. */
+    protected PipeServer start(UnaryOperator<PipeServerConfig.Builder> tune) throws IOException {
+        PipeServerConfig config = tune.apply(PipeServerConfig.builder(dir.resolve("s.sock").toString())
+                .maxMessageBytes(MAX_MESSAGE).gracePeriod(Duration.ofSeconds(2))).build();
+        PipeServer server = factory().create(config, handler);
+        servers.add(server);
+        return server.start();
+    }
+
+    protected PipeServer start() throws IOException {
+        return start(b -> b);
+    }
+
+    protected PipeClient connect(PipeServer server) throws IOException {
+        PipeClient c = PipeClient.connect(server.address(), WAIT).ioTimeout(WAIT);
+        clients.add(c);
+        return c;
+    }
+
+    // ---- the protocol
+
+    @Test
+    void echoesAMessage() throws IOException {
+        PipeServer server = start();
+        try (PipeClient client = connect(server)) {
+            assertThat(client.request("Default message from client.")).as("%s", server)
+                    .isEqualTo("Default message from client.");
+        }
+    }
+
+    @ParameterizedTest(name = "payload of {0} bytes")
+    @ValueSource(ints = {0, 1, 8191, 8192, 8193, 16383, 16384, 16385, MAX_MESSAGE - 1, MAX_MESSAGE})
+    void echoesEverySizeUpToTheMaximum(int size) throws IOException {
+        PipeServer server = start();
+        PipeClient client = connect(server);
+        byte[] payload = ContractHandler.bigPayload(size);
+        assertThat(client.request(payload)).as("%s", server).isEqualTo(payload);
+    }
+
+    @Test
+    void rejectsAMessageOneByteOverTheMaximumWithAnErrorFrame() throws IOException {
+        PipeServer server = start();
+        PipeClient client = connect(server);
+        client.sendRaw(Frames.header(MAX_MESSAGE + 1)); // the length alone is enough to refuse it
+        assertThatThrownBy(client::receive).isInstanceOf(PipeErrorException.class)
+                .hasMessage("message of " + (MAX_MESSAGE + 1) + " bytes exceeds maxMessageBytes=" + MAX_MESSAGE);
+        assertThat(client.receive()).as("connection closed after the error frame").isNull();
+        await().atMost(WAIT).until(() -> server.stats().errorFrames() == 1);
+    }
+
+    @Test
+    void rejectsTheReservedBitWithAnErrorFrame() throws IOException {
+        PipeServer server = start();
+        PipeClient client = connect(server);
+        client.sendRaw(ByteBuffer.allocate(4).putInt(0, 0x8000_0005));
+        assertThatThrownBy(client::receive).isInstanceOf(PipeErrorException.class).hasMessageContaining("reserved bit");
+    }
+
+    @Test
+    void readsAFrameSplitAtEveryByte() throws IOException {
+        PipeServer server = start();
+        PipeClient client = connect(server);
+        ByteBuffer frame = Frames.encode("split at every byte".getBytes(UTF_8));
+        while (frame.hasRemaining()) {
+            client.sendRaw(ByteBuffer.wrap(new byte[] {frame.get()}));
+        }
+        assertThat(client.receiveText()).as("%s", server).isEqualTo("split at every byte");
+    }
+
+    @Test
+    void readsCoalescedFramesAndAnswersInOrder() throws IOException {
+        PipeServer server = start();
+        PipeClient client = connect(server);
+        ByteBuffer all = ByteBuffer.allocate(1000);
+        for (int i = 0; i < 20; i++) {
+            all.put(Frames.encode(("m" + i).getBytes(UTF_8)));
+        }
+        all.put(Frames.encode(new byte[0]));
+        client.sendRaw(all.flip());
+        for (int i = 0; i < 20; i++) {
+            assertThat(client.receiveText()).as("%s", server).isEqualTo("m" + i);
+        }
+        assertThat(client.receive()).isEmpty();
+    }
+
+    @Test
+    void answersPipelinedRequestsInOrder() throws IOException {
+        PipeServer server = start();
+        PipeClient client = connect(server);
+        for (int i = 0; i < 500; i++) {
+            client.send("request " + i);
+        }
+        for (int i = 0; i < 500; i++) {
+            assertThat(client.receiveText()).as("%s", server).isEqualTo("request " + i);
+        }
+    }
+
+    @Test
+    void handlerMaySendSeveralRepliesToOneRequest() throws IOException {
+        PipeServer server = start();
+        PipeClient client = connect(server);
+        client.send("twice:x");
+        client.send("after");
+        assertThat(List.of(client.receiveText(), client.receiveText(), client.receiveText()))
+                .containsExactly("x", "x", "after");
+    }
+
+    @Test
+    void sessionKnowsItsPeer() throws IOException {
+        PipeServer server = start();
+        connect(server).request("hello");
+        assertThat(handler.peers).hasSize(1);
+        assertThat(handler.peers.peek().user()).isEqualTo(System.getProperty("user.name"));
+    }
+
+    // ---- limits and backpressure
+
+    @Test
+    void clientsBeyondMaxInstancesWaitAndAreServedInTurn() throws Exception {
+        PipeServer server = start(b -> b.maxInstances(2));
+        List<PipeClient> queue = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            PipeClient c = connect(server);
+            c.send("client " + i);
+            queue.add(c);
+        }
+        await().atMost(WAIT).until(() -> server.stats().messagesIn() == 2);
+        assertThat(server.stats().active()).as("%s", server).isEqualTo(2);
+        // Clients are served in the order they connected; each that leaves makes room for the next.
+        for (int i = 0; i < 5; i++) {
+            PipeClient next = queue.get(i);
+            assertThat(next.receiveText()).as("%s", server).isEqualTo("client " + i);
+            assertThat(server.stats().active()).isLessThanOrEqualTo(2);
+            next.close();
+        }
+        assertThat(server.stats().accepted()).isEqualTo(5);
+    }
+
+    @Test
+    void stopsReadingFromAClientThatDoesNotReadItsReplies() throws Exception {
+        long bound = 256 * 1024;
+        int size = 32 * 1024;
+        int requests = 200; // 6.4 MB of replies: far beyond the bound
+        PipeServer server = start(b -> b.outboundQueueBytes(bound));
+        PipeClient client = connect(server);
+        CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+            try (PipeClient c2 = PipeClient.connect(server.address(), WAIT).ioTimeout(WAIT)) {
+                // a second client is served all along
+                assertThat(c2.request("still served")).isEqualTo("still served");
+                for (int i = 0; i < requests; i++) {
+                    client.send(ContractHandler.bigPayload(size));
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        // Until the client reads, the server reads only as many requests as its bound allows.
+        await().atMost(WAIT).until(() -> server.stats().messagesIn() >= bound / size);
+        byte[] expected = ContractHandler.bigPayload(size);
+        for (int i = 0; i < requests; i++) {
+            assertThat(client.receive()).as("reply %d from %s", i, server).isEqualTo(expected);
+        }
+        sender.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(server.stats().errorFrames()).as("%s", server).isZero();
+        assertThat(server.stats().peakQueuedBytes()).as("queued bytes stay bounded in %s", server)
+                .isPositive().isLessThanOrEqualTo(bound + Frames.frameBytes(size));
+    }
+
+    // ---- one bad client hurts nobody else
+
+    @Test
+    void handlerExceptionEndsOnlyItsSession() throws IOException {
+        PipeServer server = start();
+        PipeClient good = connect(server);
+        PipeClient bad = connect(server);
+        assertThat(good.request("before")).isEqualTo("before");
+        bad.send("fail");
+        assertThatThrownBy(bad::receive).isInstanceOf(PipeErrorException.class)
+                .hasMessageContaining("handler failed").hasMessageContaining("the test asked this handler to fail");
+        assertThat(bad.receive()).isNull();
+        assertThat(good.request("after")).as("%s", server).isEqualTo("after");
+    }
+
+    @Test
+    void clientVanishingMidFrameHurtsNobodyElse() throws IOException {
+        PipeServer server = start();
+        PipeClient good = connect(server);
+        try (PipeClient vanishing = PipeClient.connect(server.address(), WAIT)) {
+            vanishing.sendRaw(ByteBuffer.wrap(new byte[] {0, 0, 1, 0, 'h', 'a', 'l', 'f'}));
+            assertThat(good.request("one")).isEqualTo("one");
+        }
+        await().atMost(WAIT).until(() -> server.stats().active() == 1);
+        assertThat(good.request("two")).as("%s", server).isEqualTo("two");
+        assertThat(server.stats().errorFrames()).isZero();
+    }
+
+    @Test
+    void clientVanishingMidReplyHurtsNobodyElse() throws IOException {
+        PipeServer server = start();
+        PipeClient good = connect(server);
+        try (PipeClient vanishing = PipeClient.connect(server.address(), WAIT)) {
+            vanishing.send("big:" + MAX_MESSAGE);
+            vanishing.send("big:" + MAX_MESSAGE);
+            vanishing.receive(); // part of the replies read, then gone
+        }
+        await().atMost(WAIT).until(() -> server.stats().active() == 1);
+        assertThat(good.request("still here")).as("%s", server).isEqualTo("still here");
+    }
+
+    @Test
+    void closesAnIdleSession() throws IOException {
+        PipeServer server = start(b -> b.idleTimeout(Duration.ofMillis(200)));
+        PipeClient idle = connect(server);
+        assertThat(idle.request("hi")).isEqualTo("hi");
+        assertThat(idle.receive(WAIT)).as("an idle client is disconnected").isNull();
+        await().atMost(WAIT).until(() -> server.stats().active() == 0);
+    }
+
+    // ---- lifecycle
+
+    @Test
+    void closeWritesOwedRepliesWithinTheGracePeriodAndLeavesNothingBehind() throws Exception {
+        PipeServer server = start(b -> b.gracePeriod(Duration.ofSeconds(5)));
+        Path socket = server.address().path();
+        PipeClient idle = connect(server);
+        PipeClient busy = connect(server);
+        assertThat(idle.request("x")).isEqualTo("x");
+        for (int i = 0; i < 50; i++) {
+            busy.send("big:" + 50_000); // 2.5 MB owed; the client reads only after close starts
+        }
+        await().atMost(WAIT).until(() -> server.stats().messagesIn() >= 2);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+        int received = 0;
+        byte[] expected = ContractHandler.bigPayload(50_000);
+        for (byte[] reply; (reply = busy.receive()) != null; received++) {
+            assertThat(reply).isEqualTo(expected);
+        }
+        closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat((long) received).as("every request read was answered").isEqualTo(server.stats().messagesIn() - 1);
+        assertThat(idle.receive()).as("idle client disconnected").isNull();
+        assertThat(Files.exists(socket)).as("socket file removed").isFalse();
+        assertThat(ThreadCheck.liveThreads("pipelab-")).as("threads left by %s", server).isEmpty();
+        server.close(); // idempotent
+        assertThat(server.isRunning()).isFalse();
+    }
+
+    @Test
+    void closeForcesAClientThatReadsNothingAfterTheGracePeriod() throws Exception {
+        PipeServer server = start(b -> b.gracePeriod(Duration.ofMillis(300)));
+        PipeClient stubborn = connect(server);
+        stubborn.send("big:" + MAX_MESSAGE);
+        stubborn.send("big:" + MAX_MESSAGE);
+        await().atMost(WAIT).until(() -> server.stats().messagesIn() >= 1);
+        assertTimeoutPreemptively(WAIT, server::close, () -> "close of " + server + " did not return");
+        assertThat(ThreadCheck.liveThreads("pipelab-")).isEmpty();
+    }
+
+    @Test
+    void closeBeforeStartAndTwiceIsHarmless() throws IOException {
+        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("n.sock").toString()).build();
+        PipeServer never = factory().create(config, handler);
+        never.close();
+        never.close();
+        assertThat(never.isRunning()).isFalse();
+        assertThatThrownBy(never::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void restartsOnTheSamePath() throws IOException {
+        PipeServer first = start();
+        assertThat(connect(first).request("one")).isEqualTo("one");
+        first.close();
+        PipeServer second = start();
+        assertThat(connect(second).request("two")).isEqualTo("two");
+    }
+
+    @Test
+    void refusesAPathALiveServerHoldsAndLeavesItAlone() throws IOException {
+        PipeServer first = start();
+        PipeServer second = factory().create(PipeServerConfig.builder(first.address().value()).build(), handler);
+        servers.add(second);
+        assertThatThrownBy(second::start).isInstanceOf(IOException.class)
+                .hasMessageContaining(first.address().value()).hasMessageContaining("already in use by a running server");
+        assertThat(connect(first).request("still mine")).isEqualTo("still mine");
+    }
+
+    @Test
+    void replacesAStaleSocketFile() throws IOException {
+        PipeServer first = start();
+        Path socket = first.address().path();
+        // A crashed server leaves its socket file: simulate by keeping a copy of the inode's name.
+        first.close();
+        try (var stale = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            stale.bind(java.net.UnixDomainSocketAddress.of(socket));
+        } // closed without unlinking: a stale file nobody listens on
+        assertThat(Files.exists(socket)).isTrue();
+        PipeServer second = start();
+        assertThat(connect(second).request("fresh")).isEqualTo("fresh");
+    }
+
+    @Test
+    void createsTheSocketOwnerOnly() throws IOException {
+        PipeServer server = start();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.address().path())))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void refusesAPathLongerThanSunPath() {
+        String longPath = dir.resolve("x".repeat(120) + ".sock").toString();
+        PipeServer server = factory().create(PipeServerConfig.builder(longPath).build(), handler);
+        servers.add(server);
+        assertThatThrownBy(server::start).isInstanceOf(IOException.class).hasMessageContaining(longPath)
+                .hasMessageContaining("limit");
+    }
+}
