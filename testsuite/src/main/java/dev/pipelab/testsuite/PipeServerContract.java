@@ -11,6 +11,7 @@ import dev.pipelab.api.PipeErrorException;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerFactory;
+import dev.pipelab.api.diagnostics.ThreadCensus;
 import dev.pipelab.api.protocol.Frames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -307,7 +308,7 @@ public abstract class PipeServerContract {
         assertThat((long) received).as("every request read was answered").isEqualTo(server.stats().messagesIn() - 1);
         assertThat(idle.receive()).as("idle client disconnected").isNull();
         assertThat(Files.exists(socket)).as("socket file removed").isFalse();
-        assertThat(ThreadCheck.liveThreads("pipelab-")).as("threads left by %s", server).isEmpty();
+        assertThat(ThreadCensus.of("pipelab-").all()).as("threads left by %s", server).isEmpty();
         server.close(); // idempotent
         assertThat(server.isRunning()).isFalse();
     }
@@ -320,7 +321,7 @@ public abstract class PipeServerContract {
         stubborn.send("big:" + MAX_MESSAGE);
         await().atMost(WAIT).until(() -> server.stats().messagesIn() >= 1);
         assertTimeoutPreemptively(WAIT, server::close, () -> "close of " + server + " did not return");
-        assertThat(ThreadCheck.liveThreads("pipelab-")).isEmpty();
+        assertThat(ThreadCensus.of("pipelab-").all()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.pipelab.api.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipelab.api.engine.OutboundQueue.Offer;
+import org.junit.jupiter.api.Test;
+
+class OutboundQueueTest {
+
+    private final ServerCounters counters = new ServerCounters();
+
+    @Test
+    void repliesAreAlwaysTakenPushesOnlyWithinTheBound() {
+        OutboundQueue q = new OutboundQueue(20, counters);
+        assertThat(q.offerPush(new byte[10])).isEqualTo(Offer.QUEUED); // 14 bytes accounted
+        assertThat(q.offerPush(new byte[3])).isEqualTo(Offer.FULL); // 14 + 7 > 20
+        assertThat(q.offerReply(new byte[30])).isEqualTo(Offer.QUEUED);
+        assertThat(q.isFull()).isTrue();
+        assertThat(counters.snapshot().peakQueuedBytes()).isEqualTo(48);
+    }
+
+    @Test
+    void writtenFramesLeaveTheAccountInOrder() throws Exception {
+        OutboundQueue q = new OutboundQueue(100, counters);
+        q.offerReply(new byte[] {1});
+        q.offerReply(new byte[] {2});
+        OutboundFrame first = q.take();
+        assertThat(first.payload()).containsExactly(1);
+        assertThat(q.queuedBytes()).isEqualTo(10);
+        q.written(first);
+        assertThat(q.queuedBytes()).isEqualTo(5);
+    }
+
+    @Test
+    void anErrorFollowsQueuedRepliesOrReplacesThem() throws Exception {
+        OutboundQueue keep = new OutboundQueue(100, counters);
+        keep.offerReply(new byte[] {1});
+        assertThat(keep.finishWithError("bad frame", false)).isTrue();
+        assertThat(keep.offerReply(new byte[] {2})).isEqualTo(Offer.FINISHED);
+        assertThat(keep.take().payload()).containsExactly(1);
+        assertThat(keep.take().errorReason()).isEqualTo("bad frame");
+        assertThat(keep.take()).isNull();
+
+        OutboundQueue drop = new OutboundQueue(100, counters);
+        drop.offerReply(new byte[] {1});
+        drop.finishWithError("not reading", true);
+        assertThat(drop.take().errorReason()).isEqualTo("not reading");
+        assertThat(drop.finishWithError("again", true)).isFalse();
+    }
+
+    @Test
+    void awaitRoomReturnsOnceReleased() throws Exception {
+        OutboundQueue q = new OutboundQueue(4, counters);
+        q.offerReply(new byte[10]);
+        q.release();
+        q.awaitRoom(); // returns: released, although the queue is full
+        assertThat(q.isFull()).isTrue();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.pipelab.cli;
+
+import dev.pipelab.api.PipeHandler;
+import dev.pipelab.api.PipeServer;
+import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.api.PipeServerFactory;
+import dev.pipelab.api.handler.BuiltInHandlers;
+import dev.pipelab.api.inject.PipeEngines;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
+
+/** {@code pipelab serve}: runs one server until SIGINT or SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves clients at a pipe until interrupted (Ctrl-C or SIGTERM), then closes gracefully.",
+            "Prints a line with READY and the endpoint once clients can connect."},
+        footer = {"", "The strategy comes from --strategy, else $PIPELAB_STRATEGY, else the config file's 'strategy',"
+            + " else '" + ServeCommand.DEFAULT_STRATEGY + "'.",
+            "The config file is a properties file with the keys pipe, strategy, handler, maxInstances,"
+            + " maxMessageBytes, outboundQueueBytes, idleTimeout, gracePeriod, socketFileMode."})
+final class ServeCommand implements Callable<Integer> {
+
+    static final String DEFAULT_STRATEGY = "virtual";
+    static final String STRATEGY_ENV = "PIPELAB_STRATEGY";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--strategy", paramLabel = "<key>", description = "Engine: threaded, overlapped, completion or virtual.")
+    String strategy;
+
+    @Option(names = "--pipe", paramLabel = "<name|path>", description = "A name (pipelab:NAME or NAME) or a socket path.")
+    String pipe;
+
+    @Option(names = "--handler", paramLabel = "<name>", description = "Built-in handler: echo (default) or answer.")
+    String handler;
+
+    @Option(names = "--max-instances", paramLabel = "N", description = "Clients served at once (default 255).")
+    Integer maxInstances;
+
+    @Option(names = "--max-message-bytes", paramLabel = "N", description = "Largest request (default 1048576).")
+    Integer maxMessageBytes;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with defaults for these options.")
+    Path configFile;
+
+    Map<String, String> environment = System.getenv();
+
+    @Override
+    public Integer call() throws Exception {
+        Properties file = readConfigFile();
+        PipeServerConfig.Builder builder = PipeServerConfig.fromProperties(file);
+        if (pipe != null) {
+            builder.pipe(pipe);
+        } else if (file.getProperty("pipe") == null && file.getProperty("pipelab.pipe") == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--pipe is required (or 'pipe' in the config file)");
+        }
+        if (maxInstances != null) {
+            builder.maxInstances(maxInstances);
+        }
+        if (maxMessageBytes != null) {
+            builder.maxMessageBytes(maxMessageBytes);
+        }
+        PipeServerConfig config = builder.build();
+        String key = firstOf(strategy, environment.get(STRATEGY_ENV), property(file, "strategy"), DEFAULT_STRATEGY);
+        PipeHandler pipeHandler = BuiltInHandlers.create(firstOf(handler, property(file, "handler"),
+                BuiltInHandlers.DEFAULT));
+        PipeServerFactory factory = PipeEngines.factory(key);
+
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String signal : new String[] {"INT", "TERM"}) {
+            Signal.handle(new Signal(signal), s -> stop.countDown());
+        }
+        try (PipeServer server = factory.create(config, pipeHandler).start()) {
+            spec.commandLine().getOut().printf("READY %s %s handler=%s%n", key, server.address(), pipeHandler);
+            spec.commandLine().getOut().flush();
+            stop.await();
+            spec.commandLine().getOut().printf("stopping %s: %s%n", key, server.stats());
+        }
+        spec.commandLine().getOut().println("stopped");
+        return 0;
+    }
+
+    private Properties readConfigFile() throws IOException {
+        Properties props = new Properties();
+        if (configFile != null) {
+            try (InputStream in = Files.newInputStream(configFile)) {
+                props.load(in);
+            } catch (NoSuchFileException e) {
+                throw new IOException("config file " + configFile + " does not exist");
+            }
+        }
+        return props;
+    }
+
+    private static String property(Properties file, String key) {
+        String v = file.getProperty(key);
+        return v != null ? v.strip() : file.getProperty("pipelab." + key);
+    }
+
+    private static String firstOf(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.strip();
+            }
+        }
+        throw new IllegalStateException("no value");
+    }
+}

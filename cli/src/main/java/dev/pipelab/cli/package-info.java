@@ -1,0 +1,2 @@
+/** The {@code pipelab} command: serve, send, demo. */
+package dev.pipelab.cli;

@@ -1,0 +1,122 @@
+package dev.pipelab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code serve} and {@code send} as a user runs them: separate processes, signals, exit codes. */
+@Timeout(120)
+class CliProcessTest {
+
+    private static final long WAIT_SECONDS = 30;
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroyForcibly();
+            p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process pipelab(String... args) throws IOException {
+        return pipelab(java.util.Map.of(), args);
+    }
+
+    /** Starts the CLI in a new JVM with {@code env} added; its output goes to files beside it. */
+    private Process pipelab(java.util.Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Dguice_bytecode_gen_option=DISABLED",
+                "-cp", System.getProperty("java.class.path"), PipeLabCommand.class.getName()));
+        command.addAll(List.of(args));
+        int n = processes.size();
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("out-" + n).toFile()).redirectError(dir.resolve("err-" + n).toFile());
+        pb.environment().remove("PIPELAB_STRATEGY");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private Path out(Process p) {
+        return dir.resolve("out-" + processes.indexOf(p));
+    }
+
+    private Path err(Process p) {
+        return dir.resolve("err-" + processes.indexOf(p));
+    }
+
+    /** Waits for the first line of {@code p}'s output. */
+    private String firstLine(Process p) {
+        return await().atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(
+                () -> Files.readString(out(p)).lines().findFirst().orElse(null),
+                line -> line != null || !p.isAlive());
+    }
+
+    private Result finish(Process p) throws Exception {
+        assertThat(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("process ended").isTrue();
+        return new Result(p.exitValue(), Files.readString(out(p)), Files.readString(err(p)));
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"threaded", "virtual"})
+    void serveAndSendWorkFromTwoShells(String strategy) throws Exception {
+        Path socket = dir.resolve("cli.sock");
+        Process serve = pipelab("serve", "--strategy", strategy, "--pipe", socket.toString(),
+                "--max-message-bytes", "16");
+        String ready = firstLine(serve);
+        assertThat(ready).startsWith("READY " + strategy + " " + socket);
+
+        Result sent = finish(pipelab("send", "--pipe", socket.toString(), "hello", "second message"));
+        assertThat(sent.exit()).as(sent.err()).isZero();
+        assertThat(sent.out().lines()).containsExactly("hello", "second message");
+
+        Result refused = finish(pipelab("send", "--pipe", socket.toString(), "seventeen bytes!!"));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("server error: message of 17 bytes exceeds maxMessageBytes=16");
+
+        serve.destroy(); // SIGTERM: a graceful stop
+        Result stopped = finish(serve);
+        assertThat(stopped.exit()).as(stopped.err()).isZero();
+        assertThat(stopped.out()).contains("stopped");
+        assertThat(Files.exists(socket)).as("socket removed").isFalse();
+    }
+
+    @ParameterizedTest(name = "strategy from the {0}")
+    @ValueSource(strings = {"config", "environment", "flag"})
+    void strategyComesFromAConfigFileOrTheEnvironment(String source) throws Exception {
+        Path socket = dir.resolve("conf.sock");
+        Path config = dir.resolve("pipelab.properties");
+        Files.writeString(config, "pipe=" + socket + "\nstrategy=threaded\nhandler=answer\n");
+        java.util.Map<String, String> env = source.equals("config") ? java.util.Map.of()
+                : java.util.Map.of("PIPELAB_STRATEGY", "virtual"); // the environment beats the file
+        Process serve = source.equals("flag")
+                ? pipelab(env, "serve", "--config", config.toString(), "--strategy", "threaded") // the flag beats both
+                : pipelab(env, "serve", "--config", config.toString());
+        String expected = source.equals("environment") ? "virtual" : "threaded";
+        assertThat(firstLine(serve)).startsWith("READY " + expected + " " + socket).contains("handler=answer");
+        Result sent = finish(pipelab("send", "--pipe", socket.toString(), "anything"));
+        assertThat(sent.out().strip()).isEqualTo("Default answer from server");
+        serve.destroy();
+        assertThat(finish(serve).exit()).isZero();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.pipelab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class CliUsageTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return PipeLabCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("a subcommand is required").contains("Usage: pipelab");
+    }
+
+    @Test
+    void unknownSubcommandIsAUsageError() {
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).contains("frobnicate").contains("Usage: pipelab");
+    }
+
+    @Test
+    void badOptionIsAUsageError() {
+        assertThat(run("send", "--pipe", "x", "--no-such-option", "m")).isEqualTo(2);
+        assertThat(err.toString()).contains("--no-such-option").contains("Usage: pipelab send");
+    }
+
+    @Test
+    void serveWithoutAPipeIsAUsageError() {
+        assertThat(run("serve", "--strategy", "threaded")).isEqualTo(2);
+        assertThat(err.toString()).contains("--pipe is required");
+    }
+
+    @Test
+    void serveWithAnUnknownStrategyNamesTheKnownOnes() {
+        assertThat(run("serve", "--strategy", "nope", "--pipe", "/tmp/pipelab-never.sock")).isEqualTo(1);
+        assertThat(err.toString()).contains("unknown strategy 'nope'").contains("threaded").contains("virtual");
+    }
+
+    @Test
+    void serveWithABadLimitNamesTheKey() {
+        assertThat(run("serve", "--pipe", "/tmp/pipelab-never.sock", "--max-instances", "0")).isEqualTo(1);
+        assertThat(err.toString()).contains("maxInstances must be between 1 and");
+    }
+
+    @Test
+    void sendToNoServerSaysSo() {
+        assertThat(run("send", "--pipe", "/tmp/pipelab-nobody-here.sock", "hello")).isEqualTo(1);
+        assertThat(err.toString()).contains("no PipeLab server");
+    }
+
+    @Test
+    void demoServesEveryEngine() {
+        assertThat(run("demo", "--clients", "3")).as("stderr: %s", err).isZero();
+        assertThat(out.toString()).containsPattern("threaded +3 +3 +0").containsPattern("virtual +3 +3 +0");
+    }
+
+    @Test
+    void helpExitsZero() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("serve").contains("send").contains("demo");
+    }
+}
