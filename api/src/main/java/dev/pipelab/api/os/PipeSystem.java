@@ -12,8 +12,16 @@ import java.util.Locale;
  * implementation per OS family: on Linux and macOS the JDK's AF_UNIX channels
  * ({@link UnixPipeSystem}), on Windows kernel32 through JNA.
  *
- * <p>The blocking style ({@link PipeInstance}) is what the thread-per-client engines use:
- * create an instance, wait for a client to connect, read and write whole messages, disconnect.
+ * <p>It offers the three I/O styles the Win32 documentation names, at the level of whole
+ * messages:
+ * <ul>
+ *   <li>blocking ({@link NamedPipe}, {@link PipeInstance}): create an instance, wait for a client,
+ *       read and write whole messages, disconnect; for the thread-per-client engines;
+ *   <li>overlapped ({@link OverlappedPipe}, {@link OverlappedInstance}): operations that finish
+ *       later and signal an event, and a wait for any of several events;
+ *   <li>completion ({@link CompletionPipe}, {@link CompletionInstance}): operations that run a
+ *       routine in the starting thread's alertable wait, and APCs from other threads.
+ * </ul>
  */
 @ProvidedBy(PipeSystemProvider.class)
 public interface PipeSystem {
@@ -38,4 +46,10 @@ public interface PipeSystem {
      * @throws IOException with a message naming the endpoint and the problem
      */
     NamedPipe createNamedPipe(PipeServerConfig config) throws IOException;
+
+    /** As {@link #createNamedPipe}, for instances in the overlapped style. */
+    OverlappedPipe createOverlappedPipe(PipeServerConfig config) throws IOException;
+
+    /** As {@link #createNamedPipe}, for instances in the completion-routine style. */
+    CompletionPipe createCompletionPipe(PipeServerConfig config) throws IOException;
 }

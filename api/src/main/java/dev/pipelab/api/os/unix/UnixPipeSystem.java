@@ -1,7 +1,9 @@
 package dev.pipelab.api.os.unix;
 
 import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.api.os.CompletionPipe;
 import dev.pipelab.api.os.NamedPipe;
+import dev.pipelab.api.os.OverlappedPipe;
 import dev.pipelab.api.os.PipeSystem;
 import java.io.IOException;
 
@@ -24,7 +26,29 @@ public final class UnixPipeSystem implements PipeSystem {
 
     @Override
     public NamedPipe createNamedPipe(PipeServerConfig config) throws IOException {
-        return UnixNamedPipe.claim(config);
+        return new UnixNamedPipe(UnixListener.claim(config));
+    }
+
+    @Override
+    public OverlappedPipe createOverlappedPipe(PipeServerConfig config) throws IOException {
+        UnixListener listener = UnixListener.claim(config);
+        try {
+            return new UnixOverlappedPipe(listener);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletionPipe createCompletionPipe(PipeServerConfig config) throws IOException {
+        UnixListener listener = UnixListener.claim(config);
+        try {
+            return new UnixCompletionPipe(listener);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
     }
 
     @Override

@@ -1,0 +1,81 @@
+package dev.pipelab.api.os.unix;
+
+import dev.pipelab.api.PipeAddress;
+import dev.pipelab.api.os.OverlappedInstance;
+import dev.pipelab.api.os.OverlappedPipe;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The overlapped style on Unix. WaitForMultipleObjects becomes: perform the ready I/O (which
+ * signals the events of the operations it finishes), then report a signalled event, scanning
+ * from the index the caller names.
+ */
+final class UnixOverlappedPipe implements OverlappedPipe {
+
+    private final UnixSelectorIo io;
+    private final UnixEvent wakeEvent;
+
+    UnixOverlappedPipe(UnixListener listener) throws IOException {
+        this.io = new UnixSelectorIo(listener);
+        this.wakeEvent = new UnixEvent(io, -1, false);
+    }
+
+    @Override
+    public PipeAddress address() {
+        return io.listener().address();
+    }
+
+    @Override
+    public OverlappedInstance createInstance() {
+        return new UnixAsyncInstance(io, io.listener().config().maxMessageBytes());
+    }
+
+    @Override
+    public int waitForAny(List<? extends OverlappedInstance> instances, int first, Duration timeout)
+            throws IOException {
+        io.checkOwner();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        io.poll(0); // ready I/O first, so instances whose events are already set cannot starve the rest
+        while (true) {
+            if (wakeEvent.isSet()) {
+                wakeEvent.reset();
+                return instances.size();
+            }
+            int signalled = io.nextSignalled(first);
+            if (signalled >= 0) {
+                if (signalled >= instances.size()
+                        || ((UnixEvent) instances.get(signalled).event()).ordinal() != signalled) {
+                    throw new IllegalArgumentException("instances must be listed in the order they were created");
+                }
+                return signalled;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return WAIT_TIMEOUT;
+            }
+            io.poll(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    @Override
+    public void wake() {
+        wakeEvent.set();
+    }
+
+    @Override
+    public void stopAccepting() {
+        io.stopAccepting();
+    }
+
+    @Override
+    public void close() {
+        io.close();
+    }
+
+    @Override
+    public String toString() {
+        return "UnixOverlappedPipe[" + io.listener() + "]";
+    }
+}

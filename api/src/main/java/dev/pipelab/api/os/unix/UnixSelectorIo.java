@@ -1,0 +1,223 @@
+package dev.pipelab.api.os.unix;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The engine room of the overlapped and completion styles on Unix: one Selector (epoll) for
+ * the listening socket and every instance. Operations register interest; {@link #poll}
+ * performs whatever I/O is ready and finishes the operations it completes, which signal their
+ * event or queue their routine. One thread owns it: the first that waits.
+ */
+final class UnixSelectorIo {
+
+    private final UnixListener listener;
+    private final Selector selector;
+    private final SelectionKey listenerKey;
+    private final Queue<UnixAsyncInstance> awaitingClient = new ArrayDeque<>();
+    private final Queue<Runnable> apcs = new ConcurrentLinkedQueue<>();
+    private final Queue<UnixEvent> remoteSignals = new ConcurrentLinkedQueue<>();
+    private final BitSet signalledInstances = new BitSet();
+    private volatile Thread owner;
+    private int instances;
+
+    UnixSelectorIo(UnixListener listener) throws IOException {
+        this.listener = listener;
+        this.selector = Selector.open();
+        try {
+            listener.channel().configureBlocking(false);
+            this.listenerKey = listener.channel().register(selector, 0);
+        } catch (IOException e) {
+            selector.close();
+            throw e;
+        }
+    }
+
+    UnixListener listener() {
+        return listener;
+    }
+
+    Selector selector() {
+        return selector;
+    }
+
+    /** The next instance ordinal. */
+    int nextOrdinal() {
+        return instances++;
+    }
+
+    // ---- ownership
+
+    /** Binds the io to the calling thread on first use; refuses every other thread after. */
+    void checkOwner() {
+        Thread me = Thread.currentThread();
+        if (owner == null) {
+            owner = me;
+        } else if (owner != me) {
+            throw new IllegalStateException("this pipe belongs to thread " + owner.getName()
+                    + "; only that thread may wait and start operations, not " + me.getName());
+        }
+    }
+
+    boolean isOwner() {
+        Thread o = owner;
+        return o == null || o == Thread.currentThread();
+    }
+
+    // ---- events
+
+    void signalled(UnixEvent event) {
+        if (isOwner()) {
+            if (event.ordinal() >= 0) {
+                signalledInstances.set(event.ordinal());
+            }
+        } else {
+            remoteSignals.add(event);
+            selector.wakeup();
+        }
+    }
+
+    void reset(UnixEvent event) {
+        if (event.ordinal() >= 0 && isOwner()) {
+            signalledInstances.clear(event.ordinal());
+        }
+    }
+
+    /** The lowest signalled instance ordinal at or after {@code from}, wrapping; -1 if none. */
+    int nextSignalled(int from) {
+        for (UnixEvent e; (e = remoteSignals.poll()) != null; ) {
+            if (e.ordinal() >= 0 && e.isSet()) {
+                signalledInstances.set(e.ordinal());
+            }
+        }
+        int i = signalledInstances.nextSetBit(Math.max(0, from));
+        return i >= 0 ? i : signalledInstances.nextSetBit(0);
+    }
+
+    // ---- connects
+
+    /** A client already waiting, if no instance is queued before us (ERROR_PIPE_CONNECTED). */
+    SocketChannel tryAccept() throws IOException {
+        if (!listener.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        return awaitingClient.isEmpty() ? listener.channel().accept() : null;
+    }
+
+    void awaitClient(UnixAsyncInstance instance) {
+        awaitingClient.add(instance);
+        listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+    }
+
+    void forget(UnixAsyncInstance instance) {
+        awaitingClient.remove(instance);
+        if (awaitingClient.isEmpty() && listenerKey.isValid()) {
+            listenerKey.interestOps(0);
+        }
+    }
+
+    private void acceptReady() throws IOException {
+        while (!awaitingClient.isEmpty()) {
+            SocketChannel client = listener.channel().accept();
+            if (client == null) {
+                break;
+            }
+            awaitingClient.poll().connected(client);
+        }
+        if (awaitingClient.isEmpty()) {
+            listenerKey.interestOps(0);
+        }
+    }
+
+    /** Closes the listening socket; every pending connect fails. */
+    void stopAccepting() {
+        listener.close();
+        for (UnixAsyncInstance waiting; (waiting = awaitingClient.poll()) != null; ) {
+            waiting.connectFailed(new ClosedChannelException());
+        }
+    }
+
+    // ---- the wait
+
+    /**
+     * One round of the wait: selects for up to {@code timeoutMillis} (0: without blocking),
+     * performs the ready I/O, and finishes the operations it completes.
+     */
+    void poll(long timeoutMillis) throws IOException {
+        int ready = timeoutMillis <= 0 ? selector.selectNow() : selector.select(timeoutMillis);
+        if (ready == 0) {
+            return;
+        }
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+            SelectionKey key = keys.next();
+            keys.remove();
+            if (!key.isValid()) {
+                continue;
+            }
+            if (key == listenerKey) {
+                if (listener.isOpen()) {
+                    acceptReady();
+                }
+                continue;
+            }
+            UnixAsyncInstance instance = (UnixAsyncInstance) key.attachment();
+            if (key.isReadable()) {
+                instance.performRead();
+            }
+            if (key.isValid() && key.isWritable()) {
+                instance.performWrite();
+            }
+        }
+    }
+
+    /** Wakes a thread blocked in {@link #poll}. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    // ---- APCs
+
+    void queueApc(Runnable apc) {
+        apcs.add(apc);
+        if (!isOwner()) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs the APCs queued before this call; true if any ran. */
+    boolean runApcs() {
+        int n = apcs.size();
+        boolean ran = false;
+        for (int i = 0; i < n; i++) {
+            Runnable apc = apcs.poll();
+            if (apc == null) {
+                break;
+            }
+            ran = true;
+            apc.run();
+        }
+        return ran;
+    }
+
+    boolean hasApcs() {
+        return !apcs.isEmpty();
+    }
+
+    void close() {
+        stopAccepting();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // nothing left to release
+        }
+    }
+}

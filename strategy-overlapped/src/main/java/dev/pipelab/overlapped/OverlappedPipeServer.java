@@ -1,0 +1,463 @@
+package dev.pipelab.overlapped;
+
+import dev.pipelab.api.PipeAddress;
+import dev.pipelab.api.PipeHandler;
+import dev.pipelab.api.PipeServer;
+import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.api.PipeServerStats;
+import dev.pipelab.api.engine.LoopBackoff;
+import dev.pipelab.api.engine.LoopSession;
+import dev.pipelab.api.engine.OutboundFrame;
+import dev.pipelab.api.engine.ServerCounters;
+import dev.pipelab.api.engine.Threads;
+import dev.pipelab.api.os.OperationAbortedException;
+import dev.pipelab.api.os.OverlappedInstance;
+import dev.pipelab.api.os.OverlappedPipe;
+import dev.pipelab.api.os.PipeSystem;
+import dev.pipelab.api.protocol.ProtocolException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server using overlapped I/O: <b>one thread serves every client</b>, keeping one
+ * operation outstanding on each pipe instance and waiting for whichever finishes first. It is
+ * the SDK's "Named Pipe Server Using Overlapped I/O" sample, and reads beside it.
+ *
+ * <h2>How it works</h2>
+ * <ol>
+ *   <li>At start the loop creates a few instances (the sample's four, or {@code maxInstances}
+ *       if fewer), each with a manual-reset event, and starts an overlapped ConnectNamedPipe on
+ *       each ({@link #connectToNewClient}).
+ *   <li>The loop ({@link #loop}) waits for any event (WaitForMultipleObjects). The event tells
+ *       which instance's operation finished.
+ *   <li>If that instance had an operation pending, the loop fetches its result
+ *       (GetOverlappedResult) and finishes the step: a client connected, a request arrived (the
+ *       handler answers it, queueing replies), or a reply was written.
+ *   <li>It starts the instance's next operation: WriteFile of the next queued frame, or
+ *       ReadFile of the next request, or, when the session is over,
+ *       {@link #disconnectAndReconnect}.
+ * </ol>
+ *
+ * <h2>States</h2>
+ * Each instance ({@link PipeInst}, the sample's {@code PIPEINST}) is in one state, with at most
+ * one operation pending ({@code pendingIO}):
+ * <dl>
+ *   <dt>CONNECTING</dt><dd>a ConnectNamedPipe is pending: no client yet.</dd>
+ *   <dt>READING</dt><dd>a ReadFile is pending: the client may send its next request.</dd>
+ *   <dt>WRITING</dt><dd>a WriteFile is pending: replies (and pushes) are being written, and
+ *       no request is read meanwhile, which is this engine's backpressure.</dd>
+ * </dl>
+ * A frame pushed to a client that is READING (a broadcast from another session) cancels the
+ * pending read (CancelIoEx); the aborted read finishes like any other, and the instance goes
+ * WRITING. An operation that finishes at once leaves its event signalled, so the loop comes
+ * back to it on the next wait exactly as for a pending one. The sample's ERROR_PIPE_CONNECTED
+ * case, a client that came before ConnectNamedPipe, starts no operation, so
+ * {@link #connectToNewClient} signals the event itself.
+ *
+ * <h2>Handlers</h2>
+ * Every handler call runs on the loop thread, one at a time, so state shared between clients
+ * needs no lock: the handler MUST NOT block, since it runs on the only I/O thread and every
+ * client waits while it does. Other threads reach the loop by queueing a task and setting the
+ * loop's wake event (the extra event a Win32 server adds to its wait array).
+ *
+ * <h2>When to choose it, and what it costs</h2>
+ * Many clients and short, non-blocking handlers; shared state without locks (a game where one
+ * player's move goes to all the others, a counter kept in one file). One thread, so no context
+ * switch per message and memory per client is a buffer and a few objects; the price is that
+ * one slow handler stalls everyone, and that the loop's code is a state machine rather than a
+ * story. The wait is fair where Windows is not: WaitForMultipleObjects reports the lowest
+ * signalled index, so a busy low-numbered instance could starve the rest; this loop starts
+ * each wait after the instance it served last.
+ *
+ * <h2>On Linux</h2>
+ * The instances are non-blocking AF_UNIX channels on one Selector (epoll). The wait performs
+ * the ready reads and writes and sets the events of the operations they finish; a pending
+ * connect is an accept waiting on the listening socket. There is no 64-handle limit, so
+ * instances grow on demand up to {@code maxInstances}; on Windows (MAXIMUM_WAIT_OBJECTS) the
+ * seam waits in groups instead, see {@link OverlappedPipe}.
+ */
+public final class OverlappedPipeServer implements PipeServer {
+
+    /** The engine's key. */
+    public static final String KEY = "overlapped";
+
+    private static final Logger log = LoggerFactory.getLogger(OverlappedPipeServer.class);
+    /** The sample's INSTANCES: instances created at start; more are added as clients come. */
+    static final int INITIAL_INSTANCES = 4;
+    private static final Duration TICK = Duration.ofMillis(100);
+    private static final Duration JOIN_MARGIN = Duration.ofSeconds(10);
+
+    /** The sample's three states of an instance. */
+    enum State { CONNECTING, READING, WRITING }
+
+    /** The sample's PIPEINST: one instance, its state, its session and its pending operation. */
+    static final class PipeInst {
+        final OverlappedInstance pipe;
+        volatile State state = State.CONNECTING;
+        boolean pendingIO;
+        LoopSession session;
+        OutboundFrame writing; // the frame of the pending WriteFile
+        long closingDeadline; // nanoTime by which a closing session must be gone; 0 while open
+
+        PipeInst(OverlappedInstance pipe) {
+            this.pipe = pipe;
+        }
+    }
+
+    private final PipeServerConfig config;
+    private final PipeHandler handler;
+    private final PipeSystem pipes;
+    private final ServerCounters counters = new ServerCounters();
+    // Written by the loop only; copy-on-write so that toString can look from other threads.
+    private final List<PipeInst> instances = new CopyOnWriteArrayList<>();
+    private final List<OverlappedInstance> handles = new CopyOnWriteArrayList<>(); // the wait array
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private int sessions; // instances with a session
+    private int awaitingClient; // instances with a ConnectNamedPipe pending
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private boolean closed;
+    private OverlappedPipe pipe;
+    private Thread loopThread;
+    private volatile boolean stopping;
+    private long stopDeadline;
+    private long lastSweep = System.nanoTime();
+    private volatile Throwable failure;
+
+    OverlappedPipeServer(PipeServerConfig config, PipeHandler handler, PipeSystem pipes) {
+        this.config = config;
+        this.handler = handler;
+        this.pipes = pipes;
+    }
+
+    @Override
+    public PipeServer start() throws IOException {
+        synchronized (lifecycle) {
+            if (started || closed) {
+                throw new IllegalStateException(this + " was started before");
+            }
+            pipe = pipes.createOverlappedPipe(config);
+            started = true;
+            loopThread = Thread.ofPlatform().name("pipelab-overlapped-loop").start(this::loop);
+        }
+        log.info("overlapped server listening at {}", config.address());
+        return this;
+    }
+
+    /** The sample's main loop: wait for any event, finish the pending step, start the next. */
+    private void loop() {
+        LoopBackoff backoff = new LoopBackoff();
+        int next = 0;
+        try {
+            while (instances.size() < Math.min(INITIAL_INSTANCES, config.maxInstances()) && addInstance()) {
+                // a client already waiting may have added one more meanwhile
+            }
+            while (!stopping || sessions > 0) {
+                try {
+                    int i = pipe.waitForAny(handles, next, TICK); // WaitForMultipleObjects
+                    if (i == handles.size()) {
+                        runTasks(); // the wake event: work queued by other threads
+                    } else if (i != OverlappedPipe.WAIT_TIMEOUT) {
+                        next = i + 1; // the next wait starts after this one: nobody starves
+                        PipeInst p = instances.get(i);
+                        if (!p.pendingIO || finishPendingOperation(p)) {
+                            startNextOperation(p);
+                        }
+                    }
+                    sweepDeadlines();
+                    backoff.succeeded();
+                } catch (IOException | RuntimeException e) {
+                    log.warn("overlapped loop at {} failed", config.address(), e);
+                    if (!backoff.failedAndPaused()) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+            log.error("overlapped server at {} stops: its loop keeps failing", config.address(), t);
+        } finally {
+            instances.forEach(this::endSession);
+            instances.forEach(p -> p.pipe.close());
+            pipe.close();
+        }
+    }
+
+    /**
+     * GetOverlappedResult of the pending operation, and the end of its step.
+     *
+     * @return true when the instance should start its next operation
+     */
+    private boolean finishPendingOperation(PipeInst p) {
+        try {
+            if (!p.pipe.getOverlappedResult()) {
+                return false; // ERROR_IO_INCOMPLETE: still pending
+            }
+            p.pendingIO = false;
+            switch (p.state) {
+                case CONNECTING -> {
+                    awaitingClient--;
+                    clientConnected(p);
+                }
+                case READING -> p.session.received(p.pipe.takeMessage()); // the handler answers
+                case WRITING -> p.session.written(p.writing);
+            }
+            return true;
+        } catch (OperationAbortedException e) {
+            p.pendingIO = false; // a read cancelled because frames are waiting: go write them
+            return true;
+        } catch (ProtocolException e) {
+            p.pendingIO = false;
+            log.debug("session {}: protocol error: {}", p.session.id(), e.getMessage());
+            p.session.fail(e.getMessage(), false);
+            return true;
+        } catch (IOException e) {
+            p.pendingIO = false;
+            return switch (p.state) {
+                case CONNECTING -> { // the pipe was closed: this instance serves no more
+                    awaitingClient--;
+                    yield false;
+                }
+                case READING -> { // the client closed its end: write what it is owed, then part
+                    log.debug("session {}: read ended: {}", p.session.id(), e.toString());
+                    p.session.clientLeft();
+                    yield true;
+                }
+                case WRITING -> {
+                    log.debug("session {}: write failed, the client is gone: {}", p.session.id(), e.toString());
+                    disconnectAndReconnect(p);
+                    yield false;
+                }
+            };
+        }
+    }
+
+    /** Starts WriteFile of the next queued frame, or ReadFile of the next request, or parts. */
+    private void startNextOperation(PipeInst p) {
+        if (p.state == State.CONNECTING) {
+            return; // ConnectNamedPipe is pending, or this instance is retired
+        }
+        LoopSession session = p.session;
+        if (!session.isOpen() && p.closingDeadline == 0) {
+            p.closingDeadline = System.nanoTime() + config.gracePeriod().toNanos(); // finish writing by then
+        }
+        OutboundFrame frame = session.outbound().poll();
+        try {
+            if (frame != null) {
+                p.state = State.WRITING;
+                p.writing = frame;
+                if (frame.isError()) {
+                    p.pipe.writeError(frame.errorReason()); // WriteFile
+                } else {
+                    p.pipe.write(frame.payload()); // WriteFile
+                }
+            } else if (session.isOpen() && !stopping) {
+                p.state = State.READING;
+                p.pipe.read(); // ReadFile
+            } else {
+                disconnectAndReconnect(p); // nothing more to say: the session is over
+                return;
+            }
+            p.pendingIO = true; // finished at once or not, the event brings us back
+        } catch (IOException e) {
+            log.debug("session {}: {} failed at once: {}", session.id(), p.state, e.toString());
+            disconnectAndReconnect(p);
+        }
+    }
+
+    /** A client is connected on {@code p}: its session starts reading. */
+    private void clientConnected(PipeInst p) {
+        p.state = State.READING;
+        p.session = new LoopSession(p.pipe.peer(), handler, new InstanceLoop(p), counters,
+                config.outboundQueueBytes());
+        sessions++;
+        p.session.connected();
+        if (stopping) {
+            p.session.close();
+        } else if (awaitingClient == 0 && instances.size() < config.maxInstances()) {
+            addInstance(); // every instance is busy: one more waits for the next client
+        }
+    }
+
+    /** The sample's ConnectToNewClient: an overlapped connect, pending or already done. */
+    private void connectToNewClient(PipeInst p) {
+        p.state = State.CONNECTING;
+        try {
+            if (p.pipe.connect()) { // ConnectNamedPipe
+                // The client connected before ConnectNamedPipe (ERROR_PIPE_CONNECTED): no
+                // operation was started, so signal the event ourselves and go on as connected.
+                p.pendingIO = false;
+                clientConnected(p);
+                p.pipe.event().set();
+            } else {
+                p.pendingIO = true; // ERROR_IO_PENDING
+                awaitingClient++;
+            }
+        } catch (IOException e) {
+            p.pendingIO = false; // the pipe is closed: the instance stays idle
+            log.debug("connect on a retired instance: {}", e.toString());
+        }
+    }
+
+    /** The sample's DisconnectAndReconnect: end the session, free the instance, wait for the next client. */
+    private void disconnectAndReconnect(PipeInst p) {
+        log.debug("{}: disconnecting {}", p.session, p.pipe);
+        endSession(p);
+        p.pipe.disconnect(); // DisconnectNamedPipe
+        if (!stopping) {
+            connectToNewClient(p);
+        } else {
+            p.state = State.CONNECTING;
+            p.pendingIO = false;
+        }
+    }
+
+    private void endSession(PipeInst p) {
+        if (p.session != null) {
+            sessions--;
+            p.session.ended();
+            p.session = null;
+            p.writing = null;
+            p.closingDeadline = 0;
+        }
+    }
+
+    private boolean addInstance() {
+        PipeInst p;
+        try {
+            p = new PipeInst(pipe.createInstance()); // CreateNamedPipe, CreateEvent
+        } catch (IOException e) {
+            log.warn("could not create another instance at {}", config.address(), e);
+            return false;
+        }
+        instances.add(p);
+        handles.add(p.pipe);
+        connectToNewClient(p);
+        return true;
+    }
+
+    private void runTasks() {
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            task.run();
+        }
+    }
+
+    /** Forces out sessions past their grace period, and closes idle ones; at most once a tick. */
+    private void sweepDeadlines() {
+        long now = System.nanoTime();
+        if (now - lastSweep < TICK.toNanos()) {
+            return;
+        }
+        lastSweep = now;
+        long idleNanos = config.idleTimeout().toNanos();
+        for (PipeInst p : instances) {
+            LoopSession s = p.session;
+            if (s == null) {
+                continue;
+            }
+            if ((p.closingDeadline != 0 && now - p.closingDeadline > 0) || (stopping && now - stopDeadline > 0)) {
+                log.debug("{}: not done within the grace period, disconnecting", s);
+                disconnectAndReconnect(p);
+            } else if (idleNanos > 0 && s.isOpen() && s.idleNanos(now) >= idleNanos) {
+                log.debug("{}: idle for {}, closing", s, config.idleTimeout());
+                s.close();
+            }
+        }
+    }
+
+    /** Runs on the loop: stop accepting, ask every session to finish, give them the grace period. */
+    private void beginStop() {
+        stopping = true;
+        stopDeadline = System.nanoTime() + config.gracePeriod().toNanos();
+        pipe.stopAccepting();
+        for (PipeInst p : instances) {
+            if (p.session != null) {
+                p.session.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!started) {
+                return;
+            }
+        }
+        tasks.add(this::beginStop);
+        pipe.wake();
+        if (!Threads.join(loopThread, config.gracePeriod().plus(JOIN_MARGIN))) {
+            log.warn("{}: the loop did not end in time", this);
+        }
+        log.info("overlapped server at {} closed: {}", config.address(), counters);
+    }
+
+    @Override
+    public String strategy() {
+        return KEY;
+    }
+
+    @Override
+    public PipeAddress address() {
+        return config.address();
+    }
+
+    @Override
+    public PipeServerStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public boolean isRunning() {
+        synchronized (lifecycle) {
+            return started && !closed && loopThread.isAlive();
+        }
+    }
+
+    @Override
+    public String toString() {
+        int[] byState = new int[State.values().length];
+        instances.forEach(p -> byState[p.state.ordinal()]++);
+        return "OverlappedPipeServer[" + config.address() + ", instances=" + instances.size() + ", CONNECTING="
+                + byState[0] + ", READING=" + byState[1] + ", WRITING=" + byState[2] + ", " + counters
+                + (failure != null ? ", failed: " + failure : "") + "]";
+    }
+
+    /** How one instance's session reaches the loop: tasks with the wake event, and a nudge to write. */
+    private final class InstanceLoop implements LoopSession.Loop {
+
+        private final PipeInst p;
+
+        InstanceLoop(PipeInst p) {
+            this.p = p;
+        }
+
+        @Override
+        public boolean inLoop() {
+            return Thread.currentThread() == loopThread;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+            pipe.wake(); // SetEvent on the extra event at the end of the wait array
+        }
+
+        @Override
+        public void outboundReady(LoopSession session) {
+            if (p.session == session && p.state == State.READING && p.pendingIO) {
+                p.pipe.cancelIo(); // CancelIoEx: the aborted read brings the loop back to write
+            }
+        }
+    }
+}
