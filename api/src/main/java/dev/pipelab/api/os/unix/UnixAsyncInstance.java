@@ -348,6 +348,8 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     @Override
     public boolean connect(PipeEvent connectEvent) throws IOException {
         io.checkOwner();
+        connectEvent.reset(); // as starting any overlapped operation does
+        lastStarted = Operation.CONNECT;
         return startConnect(connectEvent::set);
     }
 

@@ -1,0 +1,424 @@
+package dev.pipelab.completion;
+
+import dev.pipelab.api.PipeAddress;
+import dev.pipelab.api.PipeHandler;
+import dev.pipelab.api.PipeServer;
+import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.api.PipeServerStats;
+import dev.pipelab.api.engine.LoopBackoff;
+import dev.pipelab.api.engine.LoopSession;
+import dev.pipelab.api.engine.OutboundFrame;
+import dev.pipelab.api.engine.ServerCounters;
+import dev.pipelab.api.engine.Threads;
+import dev.pipelab.api.os.CompletionInstance;
+import dev.pipelab.api.os.CompletionPipe;
+import dev.pipelab.api.os.OperationAbortedException;
+import dev.pipelab.api.os.PipeEvent;
+import dev.pipelab.api.os.PipeSystem;
+import dev.pipelab.api.protocol.ProtocolException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server using completion routines: <b>one thread serves every client</b>, and each read or
+ * write names the routine to run when it finishes; the routines run inside the thread's
+ * alertable wait. It is the SDK's "Named Pipe Server Using Completion Routines" sample, and
+ * reads beside it.
+ *
+ * <h2>How it works</h2>
+ * <ol>
+ *   <li>The loop ({@link #loop}) creates one instance and starts an overlapped ConnectNamedPipe
+ *       on it with the connect event ({@link #createAndConnectInstance}).
+ *   <li>It waits on the connect event in an alertable wait (WaitForSingleObjectEx, bAlertable
+ *       TRUE). The wait returns for one of two reasons:
+ *       <ul>
+ *         <li>the event is signalled: a client connected. The loop starts its session (the
+ *             sample calls its write routine by hand to start the first ReadFileEx), and
+ *             creates the next instance for the next client;
+ *         <li>WAIT_IO_COMPLETION: completion routines (and APCs) ran inside the wait. Nothing
+ *             more to do: the routines did the work.
+ *       </ul>
+ *   <li>{@link #completedReadRoutine}: a request arrived; the handler answers it, queueing
+ *       replies, and {@link #continueSession} starts writing them (WriteFileEx).
+ *   <li>{@link #completedWriteRoutine}: a frame was written; the next is written, or, when
+ *       nothing is left, the next request is read (ReadFileEx).
+ *   <li>An error in either routine, or the end of the session, disconnects and closes that
+ *       instance ({@link #disconnectAndClose}); instances are not reused.
+ * </ol>
+ *
+ * <h2>States</h2>
+ * No state variable: an instance's state is which operations are outstanding, and the chain of
+ * routines carries it forward. A read is started only while nothing is being written, so a
+ * client that does not read its replies is not read from (backpressure). A write may start
+ * while a read is pending: a frame pushed from another session (a broadcast) goes out at once,
+ * full duplex, without waiting for this client's next request.
+ *
+ * <h2>Handlers</h2>
+ * Every handler call runs inside a routine on the loop thread, one at a time, so state shared
+ * between clients needs no lock: the handler MUST NOT block, since it runs on the only I/O
+ * thread. Another thread that wants the loop to do something queues an APC
+ * ({@link CompletionPipe#queueUserApc}, QueueUserAPC); a session's {@code send} from another
+ * thread does exactly that.
+ *
+ * <h2>When to choose it, and what it costs</h2>
+ * As for {@code overlapped}: many clients, short handlers, shared state without locks. The
+ * code is a chain of small routines instead of one state machine, and there is no wait array,
+ * so no limit of 64 and no scan: finished operations arrive as a queue. The caveats are
+ * Windows': routines run only on the thread that started the I/O and only while it waits
+ * alertably, and APCs fit poorly with thread pools.
+ *
+ * <h2>On Linux</h2>
+ * Linux has no APCs. The alertable wait is a Selector loop: it performs the ready reads and
+ * writes, queues the routines of the operations they finish, and runs every queued routine and
+ * APC before it returns, as Boost.Asio emulates completions on epoll.
+ */
+public final class CompletionPipeServer implements PipeServer {
+
+    /** The engine's key. */
+    public static final String KEY = "completion";
+
+    private static final Logger log = LoggerFactory.getLogger(CompletionPipeServer.class);
+    private static final Duration TICK = Duration.ofMillis(100);
+    private static final Duration JOIN_MARGIN = Duration.ofSeconds(10);
+
+    /** The sample's PIPEINST: one instance, its session, and its outstanding operations. */
+    static final class PipeInst {
+        final CompletionInstance pipe;
+        LoopSession session;
+        boolean reading; // a ReadFileEx is outstanding
+        OutboundFrame writing; // the frame of the outstanding WriteFileEx, or null
+        long closingDeadline; // nanoTime by which a closing session must be gone; 0 while open
+
+        PipeInst(CompletionInstance pipe) {
+            this.pipe = pipe;
+        }
+    }
+
+    private final PipeServerConfig config;
+    private final PipeHandler handler;
+    private final PipeSystem pipes;
+    private final ServerCounters counters = new ServerCounters();
+    private final Set<PipeInst> connected = ConcurrentHashMap.newKeySet();
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private boolean closed;
+    private CompletionPipe pipe;
+    private Thread loopThread;
+    private PipeEvent connectEvent;
+    private PipeInst connecting; // the instance with the ConnectNamedPipe outstanding
+    private volatile boolean stopping;
+    private long stopDeadline;
+    private long lastSweep = System.nanoTime();
+    private volatile Throwable failure;
+
+    CompletionPipeServer(PipeServerConfig config, PipeHandler handler, PipeSystem pipes) {
+        this.config = config;
+        this.handler = handler;
+        this.pipes = pipes;
+    }
+
+    @Override
+    public PipeServer start() throws IOException {
+        synchronized (lifecycle) {
+            if (started || closed) {
+                throw new IllegalStateException(this + " was started before");
+            }
+            pipe = pipes.createCompletionPipe(config);
+            started = true;
+            loopThread = Thread.ofPlatform().name("pipelab-completion-loop").start(this::loop);
+        }
+        log.info("completion server listening at {}", config.address());
+        return this;
+    }
+
+    /** The sample's main loop: an alertable wait on the connect event, forever. */
+    private void loop() {
+        LoopBackoff backoff = new LoopBackoff();
+        try {
+            connectEvent = pipe.createEvent(true); // manual-reset, initially signalled, as in the sample
+            boolean pendingIO = createAndConnectInstance();
+            while (!stopping || !connected.isEmpty()) {
+                try {
+                    switch (pipe.waitAlertable(connectEvent, TICK)) { // WaitForSingleObjectEx(.., TRUE)
+                        case SIGNALLED -> pendingIO = clientConnected(pendingIO);
+                        case IO_COMPLETION -> { } // routines and APCs ran inside the wait
+                        case TIMEOUT -> { }
+                    }
+                    sweepDeadlines();
+                    backoff.succeeded();
+                } catch (IOException | RuntimeException e) {
+                    log.warn("completion loop at {} failed", config.address(), e);
+                    if (!backoff.failedAndPaused()) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+            log.error("completion server at {} stops: its loop keeps failing", config.address(), t);
+        } finally {
+            stopping = true;
+            connected.forEach(this::disconnectAndClose);
+            if (connecting != null) {
+                connecting.pipe.close();
+            }
+            pipe.close();
+        }
+    }
+
+    /**
+     * The connect event is signalled: finish the connect, start the session with a first read,
+     * and create the instance for the next client.
+     *
+     * @return whether the next instance's connect is pending
+     */
+    private boolean clientConnected(boolean pendingIO) {
+        connectEvent.reset();
+        PipeInst p = connecting;
+        connecting = null;
+        if (p == null) {
+            return false; // the event was only the initial signal
+        }
+        try {
+            if (pendingIO && !p.pipe.getOverlappedResult()) { // GetOverlappedResult of the connect
+                connecting = p; // spurious: still pending
+                return true;
+            }
+        } catch (IOException e) {
+            log.debug("connect ended: {}", e.toString()); // the pipe was closed: we are stopping
+            p.pipe.close();
+            return false;
+        }
+        connected.add(p);
+        p.session = new LoopSession(p.pipe.peer(), handler, new InstanceLoop(p), counters,
+                config.outboundQueueBytes());
+        p.session.connected();
+        continueSession(p); // the sample calls CompletedWriteRoutine here: it starts the first read
+        return connectNext();
+    }
+
+    /** Another instance for the next client, unless maxInstances clients are connected or we stop. */
+    private boolean connectNext() {
+        if (stopping || connecting != null || connected.size() >= config.maxInstances()) {
+            return false; // clients wait in the backlog until a session ends
+        }
+        return createAndConnectInstance();
+    }
+
+    /** The sample's CreateAndConnectInstance: a new instance and an overlapped connect. */
+    private boolean createAndConnectInstance() {
+        try {
+            connecting = new PipeInst(pipe.createInstance()); // CreateNamedPipe
+            if (connecting.pipe.connect(connectEvent)) { // ConnectNamedPipe
+                // The client connected before ConnectNamedPipe (ERROR_PIPE_CONNECTED): no
+                // operation was started, so signal the event ourselves.
+                connectEvent.set();
+                return false;
+            }
+            return true; // ERROR_IO_PENDING
+        } catch (IOException e) {
+            log.debug("no new instance: {}", e.toString());
+            if (connecting != null) {
+                connecting.pipe.close();
+                connecting = null;
+            }
+            return false;
+        }
+    }
+
+    /** The sample's CompletedReadRoutine: a request arrived, or the read failed. */
+    private void completedReadRoutine(PipeInst p, IOException failure, byte[] request) {
+        p.reading = false;
+        LoopSession session = p.session;
+        if (session == null) {
+            return; // the instance was closed meanwhile
+        }
+        if (failure == null) {
+            session.received(request); // the handler answers, queueing replies
+        } else if (failure instanceof ProtocolException e) {
+            log.debug("session {}: protocol error: {}", session.id(), e.getMessage());
+            session.fail(e.getMessage(), false);
+        } else if (!(failure instanceof OperationAbortedException)) {
+            log.debug("session {}: read ended: {}", session.id(), failure.toString());
+            session.clientLeft(); // write what it is owed, then part
+        }
+        continueSession(p);
+    }
+
+    /** The sample's CompletedWriteRoutine: a frame was written, or the write failed. */
+    private void completedWriteRoutine(PipeInst p, IOException failure) {
+        OutboundFrame frame = p.writing;
+        p.writing = null;
+        LoopSession session = p.session;
+        if (session == null) {
+            return;
+        }
+        if (failure != null) {
+            log.debug("session {}: write failed, the client is gone: {}", session.id(), failure.toString());
+            disconnectAndClose(p);
+            return;
+        }
+        session.written(frame);
+        continueSession(p);
+    }
+
+    /**
+     * Starts what the session needs next: WriteFileEx of the next queued frame if no write is
+     * outstanding; ReadFileEx of the next request if nothing is being written; or, when the
+     * session is over and everything written, the disconnect.
+     */
+    private void continueSession(PipeInst p) {
+        LoopSession session = p.session;
+        if (session == null) {
+            return;
+        }
+        if (!session.isOpen() && p.closingDeadline == 0) {
+            p.closingDeadline = System.nanoTime() + config.gracePeriod().toNanos(); // finish writing by then
+        }
+        try {
+            if (p.writing == null) {
+                OutboundFrame frame = session.outbound().poll();
+                if (frame != null) {
+                    p.writing = frame;
+                    if (frame.isError()) {
+                        p.pipe.writeErrorEx(frame.errorReason(), f -> completedWriteRoutine(p, f));
+                    } else {
+                        p.pipe.writeFileEx(frame.payload(), f -> completedWriteRoutine(p, f));
+                    }
+                }
+            }
+            if (p.writing == null && session.isDone()) {
+                disconnectAndClose(p); // nothing more to say: the session is over
+            } else if (p.writing == null && !p.reading && session.isOpen()) {
+                p.reading = true;
+                p.pipe.readFileEx((f, request) -> completedReadRoutine(p, f, request));
+            }
+        } catch (IOException e) {
+            log.debug("session {}: I/O failed at once: {}", session.id(), e.toString());
+            disconnectAndClose(p);
+        }
+    }
+
+    /** The sample's DisconnectAndClose: end the session and close the instance for good. */
+    private void disconnectAndClose(PipeInst p) {
+        if (p.session != null) {
+            p.session.ended();
+            p.session = null;
+        }
+        connected.remove(p);
+        p.pipe.close(); // DisconnectNamedPipe, CloseHandle: outstanding operations abort
+        if (connecting == null && connectNext()) {
+            log.trace("an instance is free again: accepting the next client");
+        }
+    }
+
+    /** Forces out sessions past their grace period, and closes idle ones; at most once a tick. */
+    private void sweepDeadlines() {
+        long now = System.nanoTime();
+        if (now - lastSweep < TICK.toNanos()) {
+            return;
+        }
+        lastSweep = now;
+        long idleNanos = config.idleTimeout().toNanos();
+        for (PipeInst p : connected) {
+            LoopSession s = p.session;
+            if (s == null) {
+                continue;
+            }
+            if ((p.closingDeadline != 0 && now - p.closingDeadline > 0) || (stopping && now - stopDeadline > 0)) {
+                log.debug("{}: not done within the grace period, disconnecting", s);
+                disconnectAndClose(p);
+            } else if (idleNanos > 0 && s.isOpen() && s.idleNanos(now) >= idleNanos) {
+                log.debug("{}: idle for {}, closing", s, config.idleTimeout());
+                s.close();
+            }
+        }
+    }
+
+    /** An APC: stop accepting, ask every session to finish, give them the grace period. */
+    private void beginStop() {
+        stopping = true;
+        stopDeadline = System.nanoTime() + config.gracePeriod().toNanos();
+        pipe.stopAccepting();
+        for (PipeInst p : connected) {
+            p.session.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!started) {
+                return;
+            }
+        }
+        pipe.queueUserApc(this::beginStop); // QueueUserAPC: the loop runs it in its alertable wait
+        if (!Threads.join(loopThread, config.gracePeriod().plus(JOIN_MARGIN))) {
+            log.warn("{}: the loop did not end in time", this);
+        }
+        log.info("completion server at {} closed: {}", config.address(), counters);
+    }
+
+    @Override
+    public String strategy() {
+        return KEY;
+    }
+
+    @Override
+    public PipeAddress address() {
+        return config.address();
+    }
+
+    @Override
+    public PipeServerStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public boolean isRunning() {
+        synchronized (lifecycle) {
+            return started && !closed && loopThread.isAlive();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CompletionPipeServer[" + config.address() + ", connected=" + connected.size() + ", " + counters
+                + (failure != null ? ", failed: " + failure : "") + "]";
+    }
+
+    /** How one instance's session reaches the loop: APCs, and a nudge to write. */
+    private final class InstanceLoop implements LoopSession.Loop {
+
+        private final PipeInst p;
+
+        InstanceLoop(PipeInst p) {
+            this.p = p;
+        }
+
+        @Override
+        public boolean inLoop() {
+            return Thread.currentThread() == loopThread;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            pipe.queueUserApc(task); // QueueUserAPC
+        }
+
+        @Override
+        public void outboundReady(LoopSession session) {
+            if (p.session == session) {
+                continueSession(p); // starts a write now, even while a read is outstanding
+            }
+        }
+    }
+}
