@@ -100,12 +100,12 @@ public final class PipeServerConfig {
                 case "idleTimeout" -> b.idleTimeout(parseDuration(key, value));
                 case "gracePeriod" -> b.gracePeriod(parseDuration(key, value));
                 case "socketFileMode" -> b.socketFileMode(parseMode(value));
-                case "strategy", "handler" -> { } // read by whoever picks the engine and handler
+                case "strategy", "handler", "counterFile" -> { } // read by whoever picks the engine and handler
                 default -> {
                     if (rawKey.startsWith("pipelab.")) {
                         throw new IllegalArgumentException("unknown configuration key '" + rawKey + "'; known: "
                                 + "pipe, maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout, "
-                                + "gracePeriod, socketFileMode, strategy, handler");
+                                + "gracePeriod, socketFileMode, strategy, handler, counterFile");
                     }
                 }
             }

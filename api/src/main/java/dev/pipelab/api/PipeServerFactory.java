@@ -14,6 +14,9 @@ public interface PipeServerFactory {
     /** Why this engine cannot run here, or empty when it can. */
     Optional<String> unavailabilityCause();
 
+    /** Whether this engine's handler calls may overlap, so that shared handler state needs a lock. */
+    HandlerConcurrency handlerConcurrency();
+
     /** True when this engine can run on this platform and JDK. */
     default boolean isAvailable() {
         return unavailabilityCause().isEmpty();

@@ -27,8 +27,8 @@ import sun.misc.Signal;
             "Prints a line with READY and the endpoint once clients can connect."},
         footer = {"", "The strategy comes from --strategy, else $PIPELAB_STRATEGY, else the config file's 'strategy',"
             + " else '" + ServeCommand.DEFAULT_STRATEGY + "'.",
-            "The config file is a properties file with the keys pipe, strategy, handler, maxInstances,"
-            + " maxMessageBytes, outboundQueueBytes, idleTimeout, gracePeriod, socketFileMode."})
+            "The config file is a properties file with the keys pipe, strategy, handler, counterFile,"
+            + " maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout, gracePeriod, socketFileMode."})
 final class ServeCommand implements Callable<Integer> {
 
     static final String DEFAULT_STRATEGY = "virtual";
@@ -43,8 +43,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--pipe", paramLabel = "<name|path>", description = "A name (pipelab:NAME or NAME) or a socket path.")
     String pipe;
 
-    @Option(names = "--handler", paramLabel = "<name>", description = "Built-in handler: echo (default) or answer.")
+    @Option(names = "--handler", paramLabel = "<name>",
+            description = "Built-in handler: echo (default), answer, broadcast or counter.")
     String handler;
+
+    @Option(names = "--counter-file", paramLabel = "FILE",
+            description = "The counter handler's file (default: beside the socket, <socket>.counter).")
+    Path counterFile;
 
     @Option(names = "--max-instances", paramLabel = "N", description = "Clients served at once (default 255).")
     Integer maxInstances;
@@ -75,9 +80,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         PipeServerConfig config = builder.build();
         String key = firstOf(strategy, environment.get(STRATEGY_ENV), property(file, "strategy"), DEFAULT_STRATEGY);
-        PipeHandler pipeHandler = BuiltInHandlers.create(firstOf(handler, property(file, "handler"),
-                BuiltInHandlers.DEFAULT));
         PipeServerFactory factory = PipeEngines.factory(key);
+        String counter = property(file, "counterFile");
+        PipeHandler pipeHandler = BuiltInHandlers.create(firstOf(handler, property(file, "handler"),
+                BuiltInHandlers.DEFAULT), factory.handlerConcurrency(), config,
+                counterFile != null ? counterFile : counter != null ? Path.of(counter) : null);
 
         CountDownLatch stop = new CountDownLatch(1);
         for (String signal : new String[] {"INT", "TERM"}) {

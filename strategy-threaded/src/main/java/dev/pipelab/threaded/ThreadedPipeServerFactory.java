@@ -1,5 +1,6 @@
 package dev.pipelab.threaded;
 
+import dev.pipelab.api.HandlerConcurrency;
 import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
@@ -28,6 +29,11 @@ public final class ThreadedPipeServerFactory implements PipeServerFactory {
     @Override
     public String key() {
         return ThreadedPipeServer.KEY;
+    }
+
+    @Override
+    public HandlerConcurrency handlerConcurrency() {
+        return HandlerConcurrency.CONCURRENT;
     }
 
     @Override

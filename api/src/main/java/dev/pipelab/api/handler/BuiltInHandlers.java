@@ -1,10 +1,11 @@
 package dev.pipelab.api.handler;
 
+import dev.pipelab.api.HandlerConcurrency;
+import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeHandler;
+import dev.pipelab.api.PipeServerConfig;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /** The built-in handlers by name, as {@code --handler} and configuration name them. */
 public final class BuiltInHandlers {
@@ -12,28 +13,41 @@ public final class BuiltInHandlers {
     /** The handler used when none is named. */
     public static final String DEFAULT = "echo";
 
-    private static final Map<String, Supplier<PipeHandler>> HANDLERS = new TreeMap<>(Map.of(
-            "echo", EchoHandler::new,
-            "answer", AnswerHandler::new));
+    private static final List<String> NAMES = List.of("answer", "broadcast", "counter", "echo");
 
     private BuiltInHandlers() {
     }
 
     /** The names of every built-in handler. */
     public static List<String> names() {
-        return List.copyOf(HANDLERS.keySet());
+        return NAMES;
     }
 
     /**
-     * A new handler of the given name.
+     * A new handler of the given name, for a server of {@code config} whose engine calls
+     * handlers as {@code concurrency} says.
      *
+     * @param counterFile the counter's file; null for the default, beside the socket
      * @throws IllegalArgumentException naming the known handlers, for an unknown name
      */
-    public static PipeHandler create(String name) {
-        Supplier<PipeHandler> handler = HANDLERS.get(name);
-        if (handler == null) {
-            throw new IllegalArgumentException("unknown handler '" + name + "'; known: " + String.join(", ", names()));
+    public static PipeHandler create(String name, HandlerConcurrency concurrency, PipeServerConfig config,
+            Path counterFile) {
+        return switch (name) {
+            case "echo" -> new EchoHandler();
+            case "answer" -> new AnswerHandler();
+            case "broadcast" -> new BroadcastHandler(concurrency);
+            case "counter" -> new CounterHandler(concurrency, counterFile != null ? counterFile
+                    : defaultCounterFile(config));
+            default -> throw new IllegalArgumentException("unknown handler '" + name + "'; known: "
+                    + String.join(", ", NAMES));
+        };
+    }
+
+    /** The counter's file when none is named: beside the socket, in its private directory. */
+    public static Path defaultCounterFile(PipeServerConfig config) {
+        if (config.address().kind() == PipeAddress.Kind.UNIX_SOCKET) {
+            return Path.of(config.address().value() + ".counter");
         }
-        return handler.get();
+        return Path.of(System.getProperty("java.io.tmpdir"), "pipelab-counter");
     }
 }
