@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeErrorException;
+import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.diagnostics.ThreadCensus;
+import dev.pipelab.api.handler.AnswerHandler;
+import dev.pipelab.api.handler.BuiltInHandlers;
+import dev.pipelab.api.handler.CounterHandler;
 import dev.pipelab.api.protocol.Frames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +25,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -69,11 +77,25 @@ public abstract class PipeServerContract {
 
     /** Starts a server of the engine under test at a fresh path, configured by {@code tune}. */
     protected PipeServer start(UnaryOperator<PipeServerConfig.Builder> tune) throws IOException {
-        PipeServerConfig config = tune.apply(PipeServerConfig.builder(dir.resolve("s.sock").toString())
-                .maxMessageBytes(MAX_MESSAGE).gracePeriod(Duration.ofSeconds(2))).build();
-        PipeServer server = factory().create(config, handler);
+        return start(handler, tune);
+    }
+
+    /** Starts a server with {@code pipeHandler} instead of the contract handler. */
+    protected PipeServer start(PipeHandler pipeHandler, UnaryOperator<PipeServerConfig.Builder> tune)
+            throws IOException {
+        PipeServer server = factory().create(config(tune), pipeHandler);
         servers.add(server);
         return server.start();
+    }
+
+    protected PipeServerConfig config(UnaryOperator<PipeServerConfig.Builder> tune) {
+        return tune.apply(PipeServerConfig.builder(dir.resolve("s.sock").toString())
+                .maxMessageBytes(MAX_MESSAGE).gracePeriod(Duration.ofSeconds(2))).build();
+    }
+
+    /** A built-in handler, made for the way the engine under test calls handlers. */
+    protected PipeHandler builtIn(String name) {
+        return BuiltInHandlers.create(name, factory().handlerConcurrency(), config(b -> b), dir.resolve("counter"));
     }
 
     protected PipeServer start() throws IOException {
@@ -396,5 +418,140 @@ public abstract class PipeServerContract {
         servers.add(server);
         assertThatThrownBy(server::start).isInstanceOf(IOException.class).hasMessageContaining(longPath)
                 .hasMessageContaining("limit");
+    }
+
+    // ---- the built-in handlers: the SDK's answer, coordinating clients, a shared resource
+
+    @Test
+    void answersLikeTheSdkSample() throws IOException {
+        PipeServer server = start(builtIn("answer"), b -> b);
+        PipeClient client = connect(server);
+        assertThat(client.request("Default message from client.")).isEqualTo(AnswerHandler.ANSWER);
+        assertThat(client.request("anything")).isEqualTo(AnswerHandler.ANSWER);
+    }
+
+    @Test
+    void broadcastReachesEveryOtherClientOnceInOneTotalOrder() throws Exception {
+        int players = 6;
+        int moves = 50;
+        ConnectCountingHandler counting = new ConnectCountingHandler(builtIn("broadcast"));
+        PipeServer server = start(counting, b -> b);
+        List<PipeClient> clients = new ArrayList<>();
+        for (int i = 0; i < players; i++) {
+            clients.add(connect(server));
+        }
+        await().atMost(WAIT).until(() -> counting.connected() == players);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<String>>> seen = new ArrayList<>();
+            for (int i = 0; i < players; i++) {
+                PipeClient c = clients.get(i);
+                int player = i;
+                seen.add(pool.submit(() -> {
+                    List<String> got = new ArrayList<>();
+                    while (got.size() < (players - 1) * moves) {
+                        got.add(c.receiveText());
+                    }
+                    return got;
+                }));
+                pool.submit(() -> {
+                    for (int m = 0; m < moves; m++) {
+                        c.send(player + ":" + m);
+                    }
+                    return null;
+                });
+            }
+            List<List<String>> received = new ArrayList<>();
+            for (Future<List<String>> f : seen) {
+                received.add(f.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            for (int x = 0; x < players; x++) {
+                String me = x + ":";
+                List<String> mine = received.get(x);
+                assertThat(mine).as("player %d on %s", x, server).doesNotHaveDuplicates()
+                        .noneMatch(m -> m.startsWith(me)).hasSize((players - 1) * moves);
+                for (int y = x + 1; y < players; y++) {
+                    String other = y + ":";
+                    assertThat(mine.stream().filter(m -> !m.startsWith(other)).toList())
+                            .as("players %d and %d see the moves of the others in the same order", x, y)
+                            .isEqualTo(received.get(y).stream().filter(m -> !m.startsWith(me)).toList());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBroadcastListenerThatDoesNotReadIsDisconnectedAndNobodyWaitsForIt() throws Exception {
+        int moves = 400;
+        ConnectCountingHandler counting = new ConnectCountingHandler(builtIn("broadcast"));
+        PipeServer server = start(counting, b -> b.maxMessageBytes(8192).outboundQueueBytes(64 * 1024));
+        PipeClient sleeper = connect(server);
+        PipeClient player = connect(server);
+        PipeClient listener = connect(server);
+        await().atMost(WAIT).until(() -> counting.connected() == 3);
+        byte[] move = new byte[4096];
+        // The listener reads; the sleeper never does. Moves go in rounds the listener keeps up
+        // with, so only the sleeper falls behind by more than the bound.
+        for (int round = 0; round < moves / 8; round++) {
+            for (int i = 0; i < 8; i++) {
+                player.send(move);
+            }
+            for (int i = 0; i < 8; i++) {
+                assertThat(listener.receive()).as("round %d on %s", round, server).hasSize(4096);
+            }
+        }
+        await().atMost(WAIT).until(() -> server.stats().errorFrames() == 1);
+        assertThatThrownBy(() -> {
+            while (sleeper.receive() != null) {
+                // the moves it was sent before it fell behind
+            }
+        }).isInstanceOf(PipeErrorException.class).hasMessageContaining("the client is not reading");
+        assertThat(server.stats().peakQueuedBytes()).isLessThanOrEqualTo(64 * 1024 + Frames.frameBytes(4096));
+    }
+
+    @Test
+    void counterAddsEveryAcknowledgedDeltaOnceAndKeepsItAcrossARestart() throws Exception {
+        int clientsCount = 8;
+        int updates = 100;
+        Path file = dir.resolve("counter");
+        PipeServer server = start(builtIn("counter"), b -> b);
+        long expected = 0;
+        List<Callable<Void>> work = new ArrayList<>();
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < clientsCount; i++) {
+            PipeClient c = connect(server);
+            long[] deltas = random.longs(updates, -1000, 1000).toArray();
+            expected += java.util.Arrays.stream(deltas).sum();
+            work.add(() -> {
+                for (long d : deltas) {
+                    assertThat(c.request(Long.toString(d))).matches("-?[0-9]+");
+                }
+                return null;
+            });
+        }
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<Void> f : pool.invokeAll(work, WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                f.get();
+            }
+        }
+        assertThat(CounterHandler.readTotal(file)).as("the file after %s", server).isEqualTo(expected);
+        server.close();
+
+        PipeServer restarted = start(builtIn("counter"), b -> b);
+        PipeClient c = connect(restarted);
+        assertThat(c.request("0")).isEqualTo(Long.toString(expected));
+        assertThat(c.request("+5")).isEqualTo(Long.toString(expected + 5));
+        assertThat(CounterHandler.readTotal(file)).isEqualTo(expected + 5);
+    }
+
+    @Test
+    void counterRefusesWhatIsNotADeltaAndLosesNothing() throws IOException {
+        PipeServer server = start(builtIn("counter"), b -> b);
+        PipeClient good = connect(server);
+        PipeClient bad = connect(server);
+        assertThat(good.request("7")).isEqualTo("7");
+        bad.send("seven");
+        assertThatThrownBy(bad::receive).isInstanceOf(PipeErrorException.class)
+                .hasMessageContaining("counter requests are decimal deltas like 5 or -3, not 'seven'");
+        assertThat(good.request("1")).isEqualTo("8");
     }
 }
