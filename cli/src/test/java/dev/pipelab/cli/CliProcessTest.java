@@ -78,7 +78,7 @@ class CliProcessTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"threaded", "virtual"})
+    @ValueSource(strings = {"threaded", "overlapped", "completion", "virtual"})
     void serveAndSendWorkFromTwoShells(String strategy) throws Exception {
         Path socket = dir.resolve("cli.sock");
         Process serve = pipelab("serve", "--strategy", strategy, "--pipe", socket.toString(),
@@ -118,5 +118,20 @@ class CliProcessTest {
         assertThat(sent.out().strip()).isEqualTo("Default answer from server");
         serve.destroy();
         assertThat(finish(serve).exit()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"threaded", "overlapped"})
+    void theCounterKeepsItsTotalInItsFile(String strategy) throws Exception {
+        Path socket = dir.resolve("count.sock");
+        Path file = dir.resolve("total");
+        Process serve = pipelab("serve", "--strategy", strategy, "--pipe", socket.toString(), "--handler", "counter",
+                "--counter-file", file.toString());
+        assertThat(firstLine(serve)).contains("handler=counter");
+        Result sent = finish(pipelab("send", "--pipe", socket.toString(), "5", "-2", "+10"));
+        assertThat(sent.out().lines()).containsExactly("5", "3", "13");
+        serve.destroy();
+        assertThat(finish(serve).exit()).isZero();
+        assertThat(Files.readString(file).strip()).isEqualTo("13");
     }
 }

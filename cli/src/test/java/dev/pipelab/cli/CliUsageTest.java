@@ -62,7 +62,8 @@ class CliUsageTest {
     @Test
     void demoServesEveryEngine() {
         assertThat(run("demo", "--clients", "3")).as("stderr: %s", err).isZero();
-        assertThat(out.toString()).containsPattern("threaded +3 +3 +0").containsPattern("virtual +3 +3 +0");
+        assertThat(out.toString()).containsPattern("threaded +3 +3 +0").containsPattern("overlapped +3 +3 +0")
+                .containsPattern("completion +3 +3 +0").containsPattern("virtual +3 +3 +0");
     }
 
     @Test

@@ -35,7 +35,7 @@ class EngineWiringTest {
 
     @Test
     void findsTheEnginesOfThisBuild() {
-        assertThat(PipeEngines.keys()).contains("threaded", "virtual");
+        assertThat(PipeEngines.keys()).containsExactly("threaded", "overlapped", "completion", "virtual");
         assertThat(PipeEngines.factories().keySet()).containsExactlyInAnyOrderElementsOf(PipeEngines.keys());
     }
 
