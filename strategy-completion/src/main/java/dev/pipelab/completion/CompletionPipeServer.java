@@ -9,6 +9,7 @@ import dev.pipelab.api.engine.LoopBackoff;
 import dev.pipelab.api.engine.LoopSession;
 import dev.pipelab.api.engine.OutboundFrame;
 import dev.pipelab.api.engine.ServerCounters;
+import dev.pipelab.api.engine.ServerLifecycle;
 import dev.pipelab.api.engine.Threads;
 import dev.pipelab.api.os.CompletionInstance;
 import dev.pipelab.api.os.CompletionPipe;
@@ -91,7 +92,6 @@ public final class CompletionPipeServer implements PipeServer {
         LoopSession session;
         boolean reading; // a ReadFileEx is outstanding
         OutboundFrame writing; // the frame of the outstanding WriteFileEx, or null
-        long closingDeadline; // nanoTime by which a closing session must be gone; 0 while open
 
         PipeInst(CompletionInstance pipe) {
             this.pipe = pipe;
@@ -103,15 +103,12 @@ public final class CompletionPipeServer implements PipeServer {
     private final PipeSystem pipes;
     private final ServerCounters counters = new ServerCounters();
     private final Set<PipeInst> connected = ConcurrentHashMap.newKeySet();
-    private final Object lifecycle = new Object();
-    private boolean started;
-    private boolean closed;
+    private final ServerLifecycle lifecycle = new ServerLifecycle();
     private CompletionPipe pipe;
     private Thread loopThread;
     private PipeEvent connectEvent;
     private PipeInst connecting; // the instance with the ConnectNamedPipe outstanding
     private volatile boolean stopping;
-    private long stopDeadline;
     private long lastSweep = System.nanoTime();
     private volatile Throwable failure;
 
@@ -123,14 +120,10 @@ public final class CompletionPipeServer implements PipeServer {
 
     @Override
     public PipeServer start() throws IOException {
-        synchronized (lifecycle) {
-            if (started || closed) {
-                throw new IllegalStateException(this + " was started before");
-            }
+        lifecycle.start(this, () -> {
             pipe = pipes.createCompletionPipe(config);
-            started = true;
             loopThread = Thread.ofPlatform().name("pipelab-completion-loop").start(this::loop);
-        }
+        });
         log.info("completion server listening at {}", config.address());
         return this;
     }
@@ -194,8 +187,7 @@ public final class CompletionPipeServer implements PipeServer {
             return false;
         }
         connected.add(p);
-        p.session = new LoopSession(p.pipe.peer(), handler, new InstanceLoop(p), counters,
-                config.outboundQueueBytes());
+        p.session = new LoopSession(p.pipe.peer(), handler, new InstanceLoop(p), counters, config);
         p.session.connected();
         continueSession(p); // the sample calls CompletedWriteRoutine here: it starts the first read
         return connectNext();
@@ -276,9 +268,6 @@ public final class CompletionPipeServer implements PipeServer {
         if (session == null) {
             return;
         }
-        if (!session.isOpen() && p.closingDeadline == 0) {
-            p.closingDeadline = System.nanoTime() + config.gracePeriod().toNanos(); // finish writing by then
-        }
         try {
             if (p.writing == null) {
                 OutboundFrame frame = session.outbound().poll();
@@ -323,18 +312,13 @@ public final class CompletionPipeServer implements PipeServer {
             return;
         }
         lastSweep = now;
-        long idleNanos = config.idleTimeout().toNanos();
         for (PipeInst p : connected) {
-            LoopSession s = p.session;
-            if (s == null) {
-                continue;
-            }
-            if ((p.closingDeadline != 0 && now - p.closingDeadline > 0) || (stopping && now - stopDeadline > 0)) {
-                log.debug("{}: not done within the grace period, disconnecting", s);
-                disconnectAndClose(p);
-            } else if (idleNanos > 0 && s.isOpen() && s.idleNanos(now) >= idleNanos) {
-                log.debug("{}: idle for {}, closing", s, config.idleTimeout());
-                s.close();
+            if (p.session != null) {
+                switch (p.session.due(now)) {
+                    case DISCONNECT -> disconnectAndClose(p); // the grace period is over
+                    case CLOSE_IDLE -> p.session.close();
+                    case NOTHING -> { }
+                }
             }
         }
     }
@@ -342,7 +326,6 @@ public final class CompletionPipeServer implements PipeServer {
     /** An APC: stop accepting, ask every session to finish, give them the grace period. */
     private void beginStop() {
         stopping = true;
-        stopDeadline = System.nanoTime() + config.gracePeriod().toNanos();
         pipe.stopAccepting();
         for (PipeInst p : connected) {
             p.session.close();
@@ -351,14 +334,8 @@ public final class CompletionPipeServer implements PipeServer {
 
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (!started) {
-                return;
-            }
+        if (!lifecycle.beginClose()) {
+            return;
         }
         pipe.queueUserApc(this::beginStop); // QueueUserAPC: the loop runs it in its alertable wait
         if (!Threads.join(loopThread, config.gracePeriod().plus(JOIN_MARGIN))) {
@@ -384,9 +361,7 @@ public final class CompletionPipeServer implements PipeServer {
 
     @Override
     public boolean isRunning() {
-        synchronized (lifecycle) {
-            return started && !closed && loopThread.isAlive();
-        }
+        return lifecycle.isOpen() && loopThread.isAlive();
     }
 
     @Override

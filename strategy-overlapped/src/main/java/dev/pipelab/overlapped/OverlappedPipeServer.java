@@ -9,6 +9,7 @@ import dev.pipelab.api.engine.LoopBackoff;
 import dev.pipelab.api.engine.LoopSession;
 import dev.pipelab.api.engine.OutboundFrame;
 import dev.pipelab.api.engine.ServerCounters;
+import dev.pipelab.api.engine.ServerLifecycle;
 import dev.pipelab.api.engine.Threads;
 import dev.pipelab.api.os.OperationAbortedException;
 import dev.pipelab.api.os.OverlappedInstance;
@@ -103,7 +104,6 @@ public final class OverlappedPipeServer implements PipeServer {
         boolean pendingIO;
         LoopSession session;
         OutboundFrame writing; // the frame of the pending WriteFile
-        long closingDeadline; // nanoTime by which a closing session must be gone; 0 while open
 
         PipeInst(OverlappedInstance pipe) {
             this.pipe = pipe;
@@ -120,13 +120,10 @@ public final class OverlappedPipeServer implements PipeServer {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private int sessions; // instances with a session
     private int awaitingClient; // instances with a ConnectNamedPipe pending
-    private final Object lifecycle = new Object();
-    private boolean started;
-    private boolean closed;
+    private final ServerLifecycle lifecycle = new ServerLifecycle();
     private OverlappedPipe pipe;
     private Thread loopThread;
     private volatile boolean stopping;
-    private long stopDeadline;
     private long lastSweep = System.nanoTime();
     private volatile Throwable failure;
 
@@ -138,14 +135,10 @@ public final class OverlappedPipeServer implements PipeServer {
 
     @Override
     public PipeServer start() throws IOException {
-        synchronized (lifecycle) {
-            if (started || closed) {
-                throw new IllegalStateException(this + " was started before");
-            }
+        lifecycle.start(this, () -> {
             pipe = pipes.createOverlappedPipe(config);
-            started = true;
             loopThread = Thread.ofPlatform().name("pipelab-overlapped-loop").start(this::loop);
-        }
+        });
         log.info("overlapped server listening at {}", config.address());
         return this;
     }
@@ -244,9 +237,6 @@ public final class OverlappedPipeServer implements PipeServer {
             return; // ConnectNamedPipe is pending, or this instance is retired
         }
         LoopSession session = p.session;
-        if (!session.isOpen() && p.closingDeadline == 0) {
-            p.closingDeadline = System.nanoTime() + config.gracePeriod().toNanos(); // finish writing by then
-        }
         OutboundFrame frame = session.outbound().poll();
         try {
             if (frame != null) {
@@ -274,8 +264,7 @@ public final class OverlappedPipeServer implements PipeServer {
     /** A client is connected on {@code p}: its session starts reading. */
     private void clientConnected(PipeInst p) {
         p.state = State.READING;
-        p.session = new LoopSession(p.pipe.peer(), handler, new InstanceLoop(p), counters,
-                config.outboundQueueBytes());
+        p.session = new LoopSession(p.pipe.peer(), handler, new InstanceLoop(p), counters, config);
         sessions++;
         p.session.connected();
         if (stopping) {
@@ -324,7 +313,6 @@ public final class OverlappedPipeServer implements PipeServer {
             p.session.ended();
             p.session = null;
             p.writing = null;
-            p.closingDeadline = 0;
         }
     }
 
@@ -355,18 +343,13 @@ public final class OverlappedPipeServer implements PipeServer {
             return;
         }
         lastSweep = now;
-        long idleNanos = config.idleTimeout().toNanos();
         for (PipeInst p : instances) {
-            LoopSession s = p.session;
-            if (s == null) {
-                continue;
-            }
-            if ((p.closingDeadline != 0 && now - p.closingDeadline > 0) || (stopping && now - stopDeadline > 0)) {
-                log.debug("{}: not done within the grace period, disconnecting", s);
-                disconnectAndReconnect(p);
-            } else if (idleNanos > 0 && s.isOpen() && s.idleNanos(now) >= idleNanos) {
-                log.debug("{}: idle for {}, closing", s, config.idleTimeout());
-                s.close();
+            if (p.session != null) {
+                switch (p.session.due(now)) {
+                    case DISCONNECT -> disconnectAndReconnect(p); // the grace period is over
+                    case CLOSE_IDLE -> p.session.close();
+                    case NOTHING -> { }
+                }
             }
         }
     }
@@ -374,7 +357,6 @@ public final class OverlappedPipeServer implements PipeServer {
     /** Runs on the loop: stop accepting, ask every session to finish, give them the grace period. */
     private void beginStop() {
         stopping = true;
-        stopDeadline = System.nanoTime() + config.gracePeriod().toNanos();
         pipe.stopAccepting();
         for (PipeInst p : instances) {
             if (p.session != null) {
@@ -385,14 +367,8 @@ public final class OverlappedPipeServer implements PipeServer {
 
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (!started) {
-                return;
-            }
+        if (!lifecycle.beginClose()) {
+            return;
         }
         tasks.add(this::beginStop);
         pipe.wake();
@@ -419,9 +395,7 @@ public final class OverlappedPipeServer implements PipeServer {
 
     @Override
     public boolean isRunning() {
-        synchronized (lifecycle) {
-            return started && !closed && loopThread.isAlive();
-        }
+        return lifecycle.isOpen() && loopThread.isAlive();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.pipelab.api.engine.BlockingSessions;
 import dev.pipelab.api.engine.IdleWatchdog;
 import dev.pipelab.api.engine.LoopBackoff;
 import dev.pipelab.api.engine.ServerCounters;
+import dev.pipelab.api.engine.ServerLifecycle;
 import dev.pipelab.api.engine.ThreadStarter;
 import dev.pipelab.api.engine.Threads;
 import dev.pipelab.api.os.NamedPipe;
@@ -72,9 +73,7 @@ public final class ThreadedPipeServer implements PipeServer {
     private final ServerCounters counters = new ServerCounters();
     private final BlockingSessions sessions;
     private final Semaphore instanceSlots;
-    private final Object lifecycle = new Object();
-    private boolean started;
-    private boolean closed;
+    private final ServerLifecycle lifecycle = new ServerLifecycle();
     private NamedPipe namedPipe;
     private Thread mainThread;
     private IdleWatchdog idleWatchdog;
@@ -89,15 +88,11 @@ public final class ThreadedPipeServer implements PipeServer {
 
     @Override
     public PipeServer start() throws IOException {
-        synchronized (lifecycle) {
-            if (started || closed) {
-                throw new IllegalStateException(this + " was started before");
-            }
+        lifecycle.start(this, () -> {
             namedPipe = pipes.createNamedPipe(config);
-            started = true;
             idleWatchdog = IdleWatchdog.start("pipelab-threaded-idle", config.idleTimeout(), sessions.live());
             mainThread = Thread.ofPlatform().name("pipelab-threaded-main").start(this::mainLoop);
-        }
+        });
         log.info("threaded server listening at {}", config.address());
         return this;
     }
@@ -151,14 +146,8 @@ public final class ThreadedPipeServer implements PipeServer {
 
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (!started) {
-                return;
-            }
+        if (!lifecycle.beginClose()) {
+            return;
         }
         namedPipe.close(); // 1. stop accepting: the main thread's ConnectNamedPipe fails
         mainThread.interrupt(); // it may be waiting for a free instance instead
@@ -186,9 +175,7 @@ public final class ThreadedPipeServer implements PipeServer {
 
     @Override
     public boolean isRunning() {
-        synchronized (lifecycle) {
-            return started && !closed && namedPipe.isOpen();
-        }
+        return lifecycle.isOpen() && namedPipe.isOpen();
     }
 
     @Override

@@ -1,19 +1,12 @@
 package dev.pipelab.threaded;
 
 import dev.pipelab.api.HandlerConcurrency;
-import dev.pipelab.api.PipeHandler;
-import dev.pipelab.api.PipeServer;
-import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.PipeServerFactory;
+import dev.pipelab.api.engine.EngineFactory;
 import dev.pipelab.api.os.PipeSystem;
 import jakarta.inject.Inject;
-import java.util.Objects;
-import java.util.Optional;
 
-/** Makes {@link ThreadedPipeServer}s. Runs wherever the OS seam does. */
-public final class ThreadedPipeServerFactory implements PipeServerFactory {
-
-    private final PipeSystem pipes;
+/** Makes {@link ThreadedPipeServer}s. */
+public final class ThreadedPipeServerFactory extends EngineFactory {
 
     /** A factory over the OS seam of this machine. */
     public ThreadedPipeServerFactory() {
@@ -23,27 +16,6 @@ public final class ThreadedPipeServerFactory implements PipeServerFactory {
     /** A factory over the given OS seam. */
     @Inject
     public ThreadedPipeServerFactory(PipeSystem pipes) {
-        this.pipes = Objects.requireNonNull(pipes, "pipes");
-    }
-
-    @Override
-    public String key() {
-        return ThreadedPipeServer.KEY;
-    }
-
-    @Override
-    public HandlerConcurrency handlerConcurrency() {
-        return HandlerConcurrency.CONCURRENT;
-    }
-
-    @Override
-    public Optional<String> unavailabilityCause() {
-        return Optional.empty();
-    }
-
-    @Override
-    public PipeServer create(PipeServerConfig config, PipeHandler handler) {
-        return new ThreadedPipeServer(Objects.requireNonNull(config, "config"), Objects.requireNonNull(handler, "handler"),
-                pipes);
+        super(ThreadedPipeServer.KEY, HandlerConcurrency.CONCURRENT, pipes, ThreadedPipeServer::new);
     }
 }

@@ -9,6 +9,7 @@ import dev.pipelab.api.engine.BlockingSessions;
 import dev.pipelab.api.engine.IdleWatchdog;
 import dev.pipelab.api.engine.LoopBackoff;
 import dev.pipelab.api.engine.ServerCounters;
+import dev.pipelab.api.engine.ServerLifecycle;
 import dev.pipelab.api.engine.ThreadStarter;
 import dev.pipelab.api.engine.Threads;
 import dev.pipelab.api.os.NamedPipe;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The modern fourth way: <b>one virtual thread per client</b> over the same plain blocking
  * calls as the {@code threaded} engine. The code a client runs is exactly the multithreaded
- * sample's; only the thread under it is different.
+ * sample's; only the thread under it is different. Lay this class beside
+ * {@code ThreadedPipeServer}: they differ in the kind of thread they start, and in nothing else
+ * that matters, which is the point of virtual threads.
  *
  * <h2>How it works</h2>
  * <ol>
@@ -83,9 +86,7 @@ public final class VirtualPipeServer implements PipeServer {
     private final ServerCounters counters = new ServerCounters();
     private final BlockingSessions sessions;
     private final Semaphore clientSlots;
-    private final Object lifecycle = new Object();
-    private boolean started;
-    private boolean closed;
+    private final ServerLifecycle lifecycle = new ServerLifecycle();
     private NamedPipe namedPipe;
     private Thread acceptThread;
     private IdleWatchdog idleWatchdog;
@@ -100,15 +101,11 @@ public final class VirtualPipeServer implements PipeServer {
 
     @Override
     public PipeServer start() throws IOException {
-        synchronized (lifecycle) {
-            if (started || closed) {
-                throw new IllegalStateException(this + " was started before");
-            }
+        lifecycle.start(this, () -> {
             namedPipe = pipes.createNamedPipe(config);
-            started = true;
             idleWatchdog = IdleWatchdog.start("pipelab-virtual-idle", config.idleTimeout(), sessions.live());
             acceptThread = Thread.ofVirtual().name("pipelab-virtual-accept").start(this::acceptLoop);
-        }
+        });
         log.info("virtual server listening at {}", config.address());
         return this;
     }
@@ -162,14 +159,8 @@ public final class VirtualPipeServer implements PipeServer {
 
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (!started) {
-                return;
-            }
+        if (!lifecycle.beginClose()) {
+            return;
         }
         namedPipe.close(); // 1. stop accepting
         acceptThread.interrupt(); // it may be waiting for a free slot instead
@@ -197,9 +188,7 @@ public final class VirtualPipeServer implements PipeServer {
 
     @Override
     public boolean isRunning() {
-        synchronized (lifecycle) {
-            return started && !closed && namedPipe.isOpen();
-        }
+        return lifecycle.isOpen() && namedPipe.isOpen();
     }
 
     @Override

@@ -1,19 +1,12 @@
 package dev.pipelab.virtual;
 
 import dev.pipelab.api.HandlerConcurrency;
-import dev.pipelab.api.PipeHandler;
-import dev.pipelab.api.PipeServer;
-import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.PipeServerFactory;
+import dev.pipelab.api.engine.EngineFactory;
 import dev.pipelab.api.os.PipeSystem;
 import jakarta.inject.Inject;
-import java.util.Objects;
-import java.util.Optional;
 
-/** Makes {@link VirtualPipeServer}s. Runs wherever the OS seam does. */
-public final class VirtualPipeServerFactory implements PipeServerFactory {
-
-    private final PipeSystem pipes;
+/** Makes {@link VirtualPipeServer}s. */
+public final class VirtualPipeServerFactory extends EngineFactory {
 
     /** A factory over the OS seam of this machine. */
     public VirtualPipeServerFactory() {
@@ -23,27 +16,6 @@ public final class VirtualPipeServerFactory implements PipeServerFactory {
     /** A factory over the given OS seam. */
     @Inject
     public VirtualPipeServerFactory(PipeSystem pipes) {
-        this.pipes = Objects.requireNonNull(pipes, "pipes");
-    }
-
-    @Override
-    public String key() {
-        return VirtualPipeServer.KEY;
-    }
-
-    @Override
-    public HandlerConcurrency handlerConcurrency() {
-        return HandlerConcurrency.CONCURRENT;
-    }
-
-    @Override
-    public Optional<String> unavailabilityCause() {
-        return Optional.empty();
-    }
-
-    @Override
-    public PipeServer create(PipeServerConfig config, PipeHandler handler) {
-        return new VirtualPipeServer(Objects.requireNonNull(config, "config"), Objects.requireNonNull(handler, "handler"),
-                pipes);
+        super(VirtualPipeServer.KEY, HandlerConcurrency.CONCURRENT, pipes, VirtualPipeServer::new);
     }
 }

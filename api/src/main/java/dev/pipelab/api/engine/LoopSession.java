@@ -2,6 +2,7 @@ package dev.pipelab.api.engine;
 
 import dev.pipelab.api.PeerIdentity;
 import dev.pipelab.api.PipeHandler;
+import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.Session;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -39,19 +40,34 @@ public final class LoopSession implements Session {
     private final Loop loop;
     private final ServerCounters counters;
     private final OutboundQueue outbound;
+    private final long graceNanos;
+    private final long idleTimeoutNanos;
     private volatile boolean open = true;
     private boolean dispatching;
     private boolean ended;
     private long lastRequestNanos = System.nanoTime();
+    private long closingDeadline; // nanoTime by which a closing session must be gone
 
-    /** A new session; counts it as connected. Call on the loop thread. */
+    /** What the loop's periodic sweep should do about a session. */
+    public enum Due {
+        /** Nothing yet. */
+        NOTHING,
+        /** It has sent nothing for the idle timeout: close it gracefully. */
+        CLOSE_IDLE,
+        /** It is closing and the grace period is over: disconnect it now. */
+        DISCONNECT
+    }
+
+    /** A new session of a server with {@code config}; counts it as connected. Call on the loop thread. */
     public LoopSession(PeerIdentity peer, PipeHandler handler, Loop loop, ServerCounters counters,
-            long outboundQueueBytes) {
+            PipeServerConfig config) {
         this.peer = peer;
         this.handler = handler;
         this.loop = loop;
         this.counters = counters;
-        this.outbound = new OutboundQueue(outboundQueueBytes, counters);
+        this.outbound = new OutboundQueue(config.outboundQueueBytes(), counters);
+        this.graceNanos = config.gracePeriod().toNanos();
+        this.idleTimeoutNanos = config.idleTimeout().toNanos();
         this.id = counters.connected();
     }
 
@@ -89,13 +105,20 @@ public final class LoopSession implements Session {
         if (outbound.finishWithError(reason, dropQueued)) {
             counters.errorFrame();
         }
-        open = false;
+        closing();
     }
 
-    /** The client closed its end: write what is owed, then end. */
+    /** The client closed its end: write what is owed, within the grace period, then end. */
     public void clientLeft() {
-        open = false;
+        closing();
         outbound.finish();
+    }
+
+    private void closing() {
+        if (open) {
+            open = false;
+            closingDeadline = System.nanoTime() + graceNanos;
+        }
     }
 
     /**
@@ -122,9 +145,12 @@ public final class LoopSession implements Session {
         return outbound.isFinished() && outbound.queuedBytes() == 0;
     }
 
-    /** Nanoseconds since the last request (or the connect), as of {@code now}. */
-    public long idleNanos(long now) {
-        return now - lastRequestNanos;
+    /** What is due for this session at {@code now}: a forced disconnect, an idle close, or nothing. */
+    public Due due(long now) {
+        if (!open) {
+            return now - closingDeadline > 0 ? Due.DISCONNECT : Due.NOTHING;
+        }
+        return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos ? Due.CLOSE_IDLE : Due.NOTHING;
     }
 
     /** Counts one frame as written and removes it from the queue's account. */
@@ -194,7 +220,7 @@ public final class LoopSession implements Session {
 
     private void closeInLoop() {
         if (open) {
-            open = false;
+            closing();
             outbound.finish();
             loop.outboundReady(this);
         }
