@@ -6,7 +6,6 @@ import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerStats;
 import dev.pipelab.api.engine.BlockingSessions;
-import dev.pipelab.api.engine.IdleWatchdog;
 import dev.pipelab.api.engine.LoopBackoff;
 import dev.pipelab.api.engine.ServerCounters;
 import dev.pipelab.api.engine.ServerLifecycle;
@@ -34,15 +33,22 @@ import org.slf4j.LoggerFactory;
  *       create the next instance. At most {@code maxInstances} instances exist; while all are
  *       busy the main thread waits for one to end, and new clients wait in the backlog (the
  *       client's ERROR_PIPE_BUSY and WaitNamedPipe).
- *   <li>The instance thread reads a request (ReadFile), lets the handler answer, and its writer
- *       thread writes the replies (WriteFile), until the client leaves. Then it writes what is
- *       still owed and disconnects (DisconnectNamedPipe, CloseHandle).
+ *   <li>The instance thread reads a request (ReadFile), lets the handler answer, writes the
+ *       replies (WriteFile), and reads again, until the client leaves. Then it writes what is
+ *       still owed and disconnects (DisconnectNamedPipe, CloseHandle). This is the sample's
+ *       {@code InstanceThread}, in {@code BlockingConversation}.
+ *   <li>Unlike the sample, another client's handler may push a message to this one (a
+ *       broadcast) while its thread waits in ReadFile; the first push gives the instance a
+ *       second thread that writes pushes, so the pipe is used in both directions at once.
+ *   <li>A timer thread closes idle sessions and disconnects, by force, a session that has been
+ *       closing for longer than the grace period while its thread is stuck in WriteFile.
  * </ol>
  *
  * <h2>States</h2>
  * There is no state machine: each thread's place in its code is its state. The main thread is
- * in CONNECTING; an instance thread is blocked in ReadFile, in the handler, or waiting for its
- * writer while replies back up. What is pending is whatever call each thread is blocked in.
+ * in CONNECTING; an instance thread is blocked in ReadFile, in the handler, or in WriteFile while
+ * its client does not read (which is the backpressure: no request is read meanwhile). What is
+ * pending is whatever call each thread is blocked in.
  *
  * <h2>Handlers</h2>
  * The handler runs on the client's own instance thread, concurrently with every other client's.
@@ -51,9 +57,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>When to choose it, and what it costs</h2>
  * It is the easiest server to write and to follow, and the right one for a few clients with
- * handlers that block. Each client costs two platform threads (reader and writer): a stack the
- * kernel schedules, about 1 MiB of reserved address space each, and a context switch per
- * message. Thousands of clients mean thousands of threads; the comparison report measures it.
+ * handlers that block. Each client costs a platform thread (two if it receives pushes): a stack
+ * the kernel schedules, about 1 MiB of reserved address space, kernel memory, and a context
+ * switch per message. Thousands of clients mean thousands of threads, which meet the limits of
+ * the OS (threads per user, memory maps per process); the comparison report measures it.
  *
  * <h2>On Linux</h2>
  * CreateNamedPipe is one listening AF_UNIX socket; ConnectNamedPipe is a blocking accept;
@@ -76,7 +83,6 @@ public final class ThreadedPipeServer implements PipeServer {
     private final ServerLifecycle lifecycle = new ServerLifecycle();
     private NamedPipe namedPipe;
     private Thread mainThread;
-    private IdleWatchdog idleWatchdog;
     private volatile Throwable failure;
 
     ThreadedPipeServer(PipeServerConfig config, PipeHandler handler, PipeSystem pipes) {
@@ -90,7 +96,7 @@ public final class ThreadedPipeServer implements PipeServer {
     public PipeServer start() throws IOException {
         lifecycle.start(this, () -> {
             namedPipe = pipes.createNamedPipe(config);
-            idleWatchdog = IdleWatchdog.start("pipelab-threaded-idle", config.idleTimeout(), sessions.live());
+            sessions.startTimer(); // idle sessions, and sessions past their grace period
             mainThread = Thread.ofPlatform().name("pipelab-threaded-main").start(this::mainLoop);
         });
         log.info("threaded server listening at {}", config.address());
@@ -153,8 +159,8 @@ public final class ThreadedPipeServer implements PipeServer {
         mainThread.interrupt(); // it may be waiting for a free instance instead
         Threads.join(mainThread, JOIN_MARGIN);
         sessions.closeAll(); // 2. stop reading; each client gets what it is owed, then disconnects
-        sessions.joinAll(config.gracePeriod().plus(JOIN_MARGIN)); // 3. bounded: each forces after the grace
-        idleWatchdog.close();
+        sessions.joinAll(config.gracePeriod().plus(JOIN_MARGIN)); // 3. the timer forces any out after the grace
+        sessions.stopTimer();
         log.info("threaded server at {} closed: {}", config.address(), counters);
     }
 

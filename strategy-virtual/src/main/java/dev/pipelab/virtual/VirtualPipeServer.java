@@ -6,7 +6,6 @@ import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerStats;
 import dev.pipelab.api.engine.BlockingSessions;
-import dev.pipelab.api.engine.IdleWatchdog;
 import dev.pipelab.api.engine.LoopBackoff;
 import dev.pipelab.api.engine.ServerCounters;
 import dev.pipelab.api.engine.ServerLifecycle;
@@ -35,8 +34,10 @@ import org.slf4j.LoggerFactory;
  *       (CreateNamedPipe) and waits in ConnectNamedPipe for a client.
  *   <li>It starts a virtual thread for the connected client and loops. At most
  *       {@code maxInstances} clients are served at once; more wait in the backlog.
- *   <li>The client's virtual thread reads a request (ReadFile), lets the handler answer, and its
- *       virtual writer thread writes the replies (WriteFile), until the client leaves.
+ *   <li>The client's virtual thread reads a request (ReadFile), lets the handler answer, writes
+ *       the replies (WriteFile), and reads again, until the client leaves; a client that
+ *       receives pushes gets a second virtual thread that writes them (see
+ *       {@code BlockingConversation}).
  * </ol>
  *
  * <h2>Why it scales</h2>
@@ -65,9 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>When to choose it, and what it costs</h2>
  * Many clients, blocking-style handlers, and code that should read as simply as the threaded
- * sample. Each client costs two virtual threads (a few hundred bytes each while parked, plus
- * their stack chunks) and a registration with the JDK's poller; CPU goes to mounting and
- * unmounting threads.
+ * sample. Each client costs a virtual thread (two if it receives pushes): a few hundred bytes
+ * while parked, plus its stack chunks in the heap, and a registration with the JDK's poller;
+ * CPU goes to mounting and unmounting threads.
  *
  * <h2>On Linux</h2>
  * As in {@code threaded}: a listening AF_UNIX socket, blocking accept, blocking channel reads
@@ -89,7 +90,6 @@ public final class VirtualPipeServer implements PipeServer {
     private final ServerLifecycle lifecycle = new ServerLifecycle();
     private NamedPipe namedPipe;
     private Thread acceptThread;
-    private IdleWatchdog idleWatchdog;
     private volatile Throwable failure;
 
     VirtualPipeServer(PipeServerConfig config, PipeHandler handler, PipeSystem pipes) {
@@ -103,7 +103,7 @@ public final class VirtualPipeServer implements PipeServer {
     public PipeServer start() throws IOException {
         lifecycle.start(this, () -> {
             namedPipe = pipes.createNamedPipe(config);
-            idleWatchdog = IdleWatchdog.start("pipelab-virtual-idle", config.idleTimeout(), sessions.live());
+            sessions.startTimer(); // idle sessions, and sessions past their grace period
             acceptThread = Thread.ofVirtual().name("pipelab-virtual-accept").start(this::acceptLoop);
         });
         log.info("virtual server listening at {}", config.address());
@@ -166,8 +166,8 @@ public final class VirtualPipeServer implements PipeServer {
         acceptThread.interrupt(); // it may be waiting for a free slot instead
         Threads.join(acceptThread, JOIN_MARGIN);
         sessions.closeAll(); // 2. stop reading; each client gets what it is owed, then disconnects
-        sessions.joinAll(config.gracePeriod().plus(JOIN_MARGIN)); // 3. bounded: each forces after the grace
-        idleWatchdog.close();
+        sessions.joinAll(config.gracePeriod().plus(JOIN_MARGIN)); // 3. the timer forces any out after the grace
+        sessions.stopTimer();
         log.info("virtual server at {} closed: {}", config.address(), counters);
     }
 

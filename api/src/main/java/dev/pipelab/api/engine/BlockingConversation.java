@@ -9,20 +9,22 @@ import dev.pipelab.api.protocol.ProtocolException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client's conversation over a blocking {@link PipeInstance}, as the SDK sample's
- * {@code InstanceThread} holds it: read a request, let the handler answer, repeat until the
- * client leaves; then write what is owed and disconnect.
+ * {@code InstanceThread} holds it: read a request (ReadFile), let the handler answer, write the
+ * replies (WriteFile), repeat until the client leaves; then write what is still owed and
+ * disconnect.
  *
- * <p>The thread that calls {@link #run} reads and runs the handler. A companion thread writes
- * the session's {@link OutboundQueue}, so that a message pushed by another session reaches this
- * client while its reader waits for the next request (the sample's pipe is half-duplex; ours
- * is not). While replies cannot be written the reader reads no further request: that is the
- * backpressure a client that sends without reading meets.
+ * <p>The thread that calls {@link #run} does all of that. Because it writes a request's replies
+ * before it reads the next request, a client that sends without reading meets backpressure: its
+ * thread blocks in WriteFile and reads nothing more. A message pushed by another session (a
+ * broadcast) may arrive while that thread waits in ReadFile, so the first push starts a
+ * companion writer thread for this session; from then on both write, one frame at a time under
+ * one lock, in queue order. Clients that never receive pushes cost one thread.
  *
  * <p>Both thread-per-client engines run exactly this code; they differ only in the kind of
  * thread they give it.
@@ -30,16 +32,23 @@ import org.slf4j.LoggerFactory;
 public final class BlockingConversation implements Session {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingConversation.class);
-    private static final Duration FORCED_WRITER_EXIT = Duration.ofSeconds(5);
+    private static final Duration WRITER_EXIT = Duration.ofSeconds(5);
 
     private final long id;
     private final PipeInstance instance;
     private final PipeHandler handler;
     private final ServerCounters counters;
-    private final Duration gracePeriod;
     private final OutboundQueue outbound;
-    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final long graceNanos;
+    private final long idleTimeoutNanos;
+    private final ReentrantLock writing = new ReentrantLock();
+    private final Object writerStart = new Object();
+    private ThreadStarter writers;
+    private String writerName;
     private volatile Thread reader;
+    private volatile Thread writer;
+    private volatile boolean open = true;
+    private volatile long closingSince;
     private volatile long lastRequestNanos = System.nanoTime();
 
     /** A conversation with the client connected on {@code instance}; counts it as connected. */
@@ -48,26 +57,32 @@ public final class BlockingConversation implements Session {
         this.instance = instance;
         this.handler = handler;
         this.counters = counters;
-        this.gracePeriod = config.gracePeriod();
         this.outbound = new OutboundQueue(config.outboundQueueBytes(), counters);
+        this.graceNanos = config.gracePeriod().toNanos();
+        this.idleTimeoutNanos = config.idleTimeout().toNanos();
         this.id = counters.connected();
     }
 
     /**
-     * Holds the conversation on the calling thread, with a writer started by {@code writers}
-     * and called {@code writerName}. Returns when the client has left or the session was
-     * closed, its owed frames written or the grace period over, and the connection closed.
+     * Holds the conversation on the calling thread; a writer for pushes, if one is needed, is
+     * started by {@code writers} and called {@code writerName}. Returns when the client has
+     * left or the session was closed, its owed frames written (or the connection forced closed
+     * after the grace period, see {@link #due}), and the connection closed.
      */
     public void run(ThreadStarter writers, String writerName) {
+        synchronized (writerStart) {
+            this.writers = writers;
+            this.writerName = writerName;
+        }
         reader = Thread.currentThread();
-        Thread writer = writers.start(writerName, this::writeLoop);
         try {
             readLoop();
         } finally {
-            open.set(false);
+            closing();
             outbound.finish();
             notifyDisconnect();
-            finishWriting(writer);
+            writeOwed(); // what is still owed; bounded by the grace period
+            joinWriter();
             instance.close(); // DisconnectNamedPipe + CloseHandle
             counters.disconnected();
         }
@@ -75,7 +90,7 @@ public final class BlockingConversation implements Session {
 
     private void readLoop() {
         try {
-            if (!callHandler(() -> handler.onConnect(this))) {
+            if (!callHandler(() -> handler.onConnect(this)) || !writeOwed()) {
                 return;
             }
             byte[] request;
@@ -83,25 +98,28 @@ public final class BlockingConversation implements Session {
                 lastRequestNanos = System.nanoTime();
                 counters.messageIn();
                 byte[] message = request;
-                if (!callHandler(() -> handler.onMessage(this, message))) {
+                if (!callHandler(() -> handler.onMessage(this, message)) || !writeOwed()) {
                     return;
                 }
-                outbound.awaitRoom(); // backpressure: read no more while replies back up
             }
         } catch (ProtocolException e) {
             log.debug("session {}: protocol error: {}", id, e.getMessage());
             fail(e.getMessage(), false);
         } catch (IOException e) {
             log.debug("session {}: read ended: {}", id, e.toString()); // the client went away
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the server is stopping now
         }
     }
 
-    private void writeLoop() {
+    /**
+     * WriteFile of every queued frame, in order, under the write lock; blocks while the client
+     * does not read.
+     *
+     * @return false if the client is gone
+     */
+    private boolean writeOwed() {
+        writing.lock();
         try {
-            OutboundFrame frame;
-            while ((frame = outbound.take()) != null) {
+            for (OutboundFrame frame; (frame = outbound.poll()) != null; ) {
                 if (frame.isError()) {
                     instance.writeError(frame.errorReason());
                 } else {
@@ -110,23 +128,44 @@ public final class BlockingConversation implements Session {
                 }
                 outbound.written(frame);
             }
+            return true;
         } catch (IOException e) {
             log.debug("session {}: write failed, the client is gone: {}", id, e.toString());
             outbound.finish();
             close();
+            return false;
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** The companion writer: writes pushes while the reader waits for requests. */
+    private void writeLoop() {
+        try {
+            while (outbound.awaitFrames() && writeOwed()) {
+                // each round writes whatever is queued
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Gives the writer the grace period to empty the queue, then forces the connection closed. */
-    private void finishWriting(Thread writer) {
-        if (!Threads.join(writer, gracePeriod)) {
-            log.debug("session {}: owed frames not written within {}, closing: {}", id, gracePeriod, outbound);
-            instance.close(); // fails the blocked write
-            if (!Threads.join(writer, FORCED_WRITER_EXIT)) {
-                log.warn("session {}: writer {} did not end after its connection closed", id, writer.getName());
+    private void ensureWriter() {
+        synchronized (writerStart) {
+            if (writer == null && writers != null) {
+                writer = writers.start(writerName, this::writeLoop);
             }
+        }
+    }
+
+    private void joinWriter() {
+        Thread w;
+        synchronized (writerStart) {
+            w = writer;
+            writers = null; // no writer starts after this
+        }
+        if (w != null && !Threads.join(w, WRITER_EXIT)) {
+            log.warn("session {}: writer {} did not end after its connection closed", id, w.getName());
         }
     }
 
@@ -156,6 +195,32 @@ public final class BlockingConversation implements Session {
         }
     }
 
+    private void closing() {
+        if (open) {
+            open = false;
+            closingSince = System.nanoTime();
+        }
+    }
+
+    /**
+     * What the server's timer should do about this session at {@code now}: disconnect it by
+     * force when it has been closing for longer than the grace period (a client that reads
+     * nothing keeps a WriteFile blocked), close it when idle, or nothing.
+     */
+    public SessionDue due(long now) {
+        if (!open) {
+            return now - closingSince > graceNanos ? SessionDue.DISCONNECT : SessionDue.NOTHING;
+        }
+        return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos
+                ? SessionDue.CLOSE_IDLE : SessionDue.NOTHING;
+    }
+
+    /** Closes the connection now: a blocked read or write fails, and the threads end. */
+    public void disconnect() {
+        closing();
+        instance.close();
+    }
+
     @Override
     public long id() {
         return id;
@@ -170,14 +235,17 @@ public final class BlockingConversation implements Session {
     public boolean send(byte[] message) {
         Objects.requireNonNull(message, "message");
         if (Thread.currentThread() == reader) {
-            return outbound.offerReply(message) == OutboundQueue.Offer.QUEUED;
+            return outbound.offerReply(message) == OutboundQueue.Offer.QUEUED; // written before the next read
         }
         return switch (outbound.offerPush(message)) {
-            case QUEUED -> true;
+            case QUEUED -> {
+                ensureWriter();
+                yield true;
+            }
             case FINISHED -> false;
             case FULL -> {
                 fail("outbound queue of session " + id + " over outboundQueueBytes=" + outbound.boundBytes()
-                        + ": the client is not reading", true);
+                        + ": the client is not reading", true); // the reader writes the error frame as it ends
                 yield false;
             }
         };
@@ -185,30 +253,20 @@ public final class BlockingConversation implements Session {
 
     @Override
     public void close() {
-        if (open.compareAndSet(true, false)) {
+        if (open) {
+            closing();
             instance.cancelRead(); // CancelIoEx: the reader sees the end and stops
         }
-        outbound.release();
     }
 
     @Override
     public boolean isOpen() {
-        return open.get();
-    }
-
-    /** Nanoseconds since the last request arrived (or the connect), as of {@code now}. */
-    public long idleNanos(long now) {
-        return now - lastRequestNanos;
-    }
-
-    /** Bytes queued for this client now. */
-    public long queuedBytes() {
-        return outbound.queuedBytes();
+        return open;
     }
 
     @Override
     public String toString() {
-        return "session " + id + " [" + instance.peer() + (isOpen() ? "" : ", closing") + ", " + outbound + "]";
+        return "session " + id + " [" + instance.peer() + (open ? "" : ", closing") + ", " + outbound + "]";
     }
 
     @FunctionalInterface

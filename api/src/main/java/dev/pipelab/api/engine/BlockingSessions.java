@@ -19,12 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live conversations of a thread-per-client engine and their threads: starting one on its
- * own thread (the sample's CreateThread), asking all to stop, and joining them. A close helper,
- * not a loop: each engine keeps its own accept loop.
+ * own thread (the sample's CreateThread), asking all to stop, and joining them; and a timer
+ * thread that closes idle sessions and forces out those closing for longer than the grace
+ * period (a blocking write cannot time out by itself). A close helper, not a loop: each engine
+ * keeps its own accept loop.
  */
 public final class BlockingSessions {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingSessions.class);
+    private static final Duration TICK = Duration.ofMillis(100);
 
     private final String key;
     private final PipeHandler handler;
@@ -37,6 +40,9 @@ public final class BlockingSessions {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ended = lock.newCondition();
     private int unfinished; // conversation threads started and not yet past their finally
+    private final Condition tick = lock.newCondition();
+    private boolean timerStopped;
+    private Thread timer;
 
     /** Conversations of engine {@code key}, whose threads {@code threads} starts. */
     public BlockingSessions(String key, PipeHandler handler, PipeServerConfig config, ServerCounters counters,
@@ -50,7 +56,8 @@ public final class BlockingSessions {
 
     /**
      * Starts the conversation with the client connected on {@code instance} on a thread of its
-     * own, named {@code pipelab-KEY-session-ID} (its writer {@code pipelab-KEY-writer-ID}).
+     * own, named {@code pipelab-KEY-session-ID} (its writer for pushes, if it needs one,
+     * {@code pipelab-KEY-writer-ID}).
      * {@code onEnd} runs on that thread when the conversation is over and its connection closed.
      */
     public void start(PipeInstance instance, Runnable onEnd) {
@@ -83,6 +90,60 @@ public final class BlockingSessions {
             onEnd.run();
             count(-1);
             throw e;
+        }
+    }
+
+    /** Starts the timer thread, {@code pipelab-KEY-timer}. */
+    public void startTimer() {
+        timer = threads.start("pipelab-" + key + "-timer", this::timerLoop);
+    }
+
+    private void timerLoop() {
+        lock.lock();
+        try {
+            while (!timerStopped) {
+                tick.awaitNanos(TICK.toNanos());
+                lock.unlock();
+                try {
+                    sweep(System.nanoTime());
+                } finally {
+                    lock.lock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sweep(long now) {
+        for (BlockingConversation c : live) {
+            switch (c.due(now)) {
+                case DISCONNECT -> {
+                    log.debug("{}: not done within the grace period, disconnecting", c);
+                    c.disconnect();
+                }
+                case CLOSE_IDLE -> {
+                    log.debug("{}: idle for {}, closing", c, config.idleTimeout());
+                    c.close();
+                }
+                case NOTHING -> { }
+            }
+        }
+    }
+
+    /** Stops the timer thread and waits for it. */
+    public void stopTimer() {
+        lock.lock();
+        try {
+            timerStopped = true;
+            tick.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (timer != null && !Threads.join(timer, Duration.ofSeconds(5))) {
+            log.warn("timer {} did not stop", timer.getName());
         }
     }
 

@@ -48,16 +48,6 @@ public final class LoopSession implements Session {
     private long lastRequestNanos = System.nanoTime();
     private long closingDeadline; // nanoTime by which a closing session must be gone
 
-    /** What the loop's periodic sweep should do about a session. */
-    public enum Due {
-        /** Nothing yet. */
-        NOTHING,
-        /** It has sent nothing for the idle timeout: close it gracefully. */
-        CLOSE_IDLE,
-        /** It is closing and the grace period is over: disconnect it now. */
-        DISCONNECT
-    }
-
     /** A new session of a server with {@code config}; counts it as connected. Call on the loop thread. */
     public LoopSession(PeerIdentity peer, PipeHandler handler, Loop loop, ServerCounters counters,
             PipeServerConfig config) {
@@ -146,11 +136,12 @@ public final class LoopSession implements Session {
     }
 
     /** What is due for this session at {@code now}: a forced disconnect, an idle close, or nothing. */
-    public Due due(long now) {
+    public SessionDue due(long now) {
         if (!open) {
-            return now - closingDeadline > 0 ? Due.DISCONNECT : Due.NOTHING;
+            return now - closingDeadline > 0 ? SessionDue.DISCONNECT : SessionDue.NOTHING;
         }
-        return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos ? Due.CLOSE_IDLE : Due.NOTHING;
+        return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos
+                ? SessionDue.CLOSE_IDLE : SessionDue.NOTHING;
     }
 
     /** Counts one frame as written and removes it from the queue's account. */

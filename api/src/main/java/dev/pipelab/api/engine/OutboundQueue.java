@@ -8,7 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * One session's frames waiting to be written, with the bound of {@code outboundQueueBytes}.
  *
  * <p>Replies (answers to the session's own requests) are always taken: the engine applies
- * backpressure instead, reading no further request while the queue is at its bound. Pushes
+ * backpressure instead, reading no further request of that client until its replies are
+ * written. Pushes
  * (messages from elsewhere) are refused past the bound, and the caller then fails the session.
  * Once {@link #finish finished}, nothing more is taken except the one error frame.
  *
@@ -24,7 +25,6 @@ public final class OutboundQueue {
     private final ArrayDeque<OutboundFrame> frames = new ArrayDeque<>();
     private long queuedBytes;
     private boolean finished;
-    private boolean released;
 
     /** A queue bounded at {@code boundBytes} that reports its size to {@code counters}. */
     public OutboundQueue(long boundBytes, ServerCounters counters) {
@@ -96,7 +96,6 @@ public final class OutboundQueue {
             frames.addLast(error);
             queuedBytes += error.accountedBytes();
             finished = true;
-            released = true;
             changed.signalAll();
             return true;
         } finally {
@@ -109,18 +108,6 @@ public final class OutboundQueue {
         lock.lock();
         try {
             finished = true;
-            released = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Lets a reader waiting in {@link #awaitRoom} go on: the session is closing. */
-    public void release() {
-        lock.lock();
-        try {
-            released = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -131,24 +118,25 @@ public final class OutboundQueue {
     public OutboundFrame poll() {
         lock.lock();
         try {
-            return removeFirst();
+            return frames.pollFirst(); // its bytes stay accounted until written
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * The next frame, waiting for one; null once the queue is finished and empty.
+     * Waits until a frame is queued; false once the queue is finished and empty, so that a
+     * writer thread knows to end.
      *
      * @throws InterruptedException if interrupted while waiting
      */
-    public OutboundFrame take() throws InterruptedException {
+    public boolean awaitFrames() throws InterruptedException {
         lock.lock();
         try {
             while (frames.isEmpty() && !finished) {
                 changed.await();
             }
-            return removeFirst();
+            return !frames.isEmpty();
         } finally {
             lock.unlock();
         }
@@ -160,46 +148,6 @@ public final class OutboundQueue {
         try {
             queuedBytes -= frame.accountedBytes();
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Backpressure for blocking engines: waits while the queue is at or over its bound, until
-     * it drains or the session is released.
-     *
-     * @throws InterruptedException if interrupted while waiting
-     */
-    public void awaitRoom() throws InterruptedException {
-        lock.lock();
-        try {
-            while (queuedBytes >= boundBytes && !released) {
-                changed.await();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits up to {@code nanos} for every queued frame to be written; true if it was. */
-    public boolean awaitDrained(long nanos) throws InterruptedException {
-        lock.lock();
-        try {
-            while (queuedBytes > 0 && nanos > 0) {
-                nanos = changed.awaitNanos(nanos);
-            }
-            return queuedBytes <= 0;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** True when the queue holds at least its bound, so the engine should read no more. */
-    public boolean isFull() {
-        lock.lock();
-        try {
-            return queuedBytes >= boundBytes;
         } finally {
             lock.unlock();
         }
@@ -223,10 +171,6 @@ public final class OutboundQueue {
         } finally {
             lock.unlock();
         }
-    }
-
-    private OutboundFrame removeFirst() {
-        return frames.pollFirst(); // its bytes stay accounted until written
     }
 
     @Override

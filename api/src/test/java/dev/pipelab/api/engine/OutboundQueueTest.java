@@ -15,7 +15,6 @@ class OutboundQueueTest {
         assertThat(q.offerPush(new byte[10])).isEqualTo(Offer.QUEUED); // 14 bytes accounted
         assertThat(q.offerPush(new byte[3])).isEqualTo(Offer.FULL); // 14 + 7 > 20
         assertThat(q.offerReply(new byte[30])).isEqualTo(Offer.QUEUED);
-        assertThat(q.isFull()).isTrue();
         assertThat(counters.snapshot().peakQueuedBytes()).isEqualTo(48);
     }
 
@@ -24,7 +23,7 @@ class OutboundQueueTest {
         OutboundQueue q = new OutboundQueue(100, counters);
         q.offerReply(new byte[] {1});
         q.offerReply(new byte[] {2});
-        OutboundFrame first = q.take();
+        OutboundFrame first = q.poll();
         assertThat(first.payload()).containsExactly(1);
         assertThat(q.queuedBytes()).isEqualTo(10);
         q.written(first);
@@ -37,23 +36,16 @@ class OutboundQueueTest {
         keep.offerReply(new byte[] {1});
         assertThat(keep.finishWithError("bad frame", false)).isTrue();
         assertThat(keep.offerReply(new byte[] {2})).isEqualTo(Offer.FINISHED);
-        assertThat(keep.take().payload()).containsExactly(1);
-        assertThat(keep.take().errorReason()).isEqualTo("bad frame");
-        assertThat(keep.take()).isNull();
+        assertThat(keep.poll().payload()).containsExactly(1);
+        assertThat(keep.poll().errorReason()).isEqualTo("bad frame");
+        assertThat(keep.poll()).isNull();
+        assertThat(keep.awaitFrames()).as("finished and empty: a writer may end").isFalse();
 
         OutboundQueue drop = new OutboundQueue(100, counters);
         drop.offerReply(new byte[] {1});
         drop.finishWithError("not reading", true);
-        assertThat(drop.take().errorReason()).isEqualTo("not reading");
+        assertThat(drop.awaitFrames()).isTrue();
+        assertThat(drop.poll().errorReason()).isEqualTo("not reading");
         assertThat(drop.finishWithError("again", true)).isFalse();
-    }
-
-    @Test
-    void awaitRoomReturnsOnceReleased() throws Exception {
-        OutboundQueue q = new OutboundQueue(4, counters);
-        q.offerReply(new byte[10]);
-        q.release();
-        q.awaitRoom(); // returns: released, although the queue is full
-        assertThat(q.isFull()).isTrue();
     }
 }
