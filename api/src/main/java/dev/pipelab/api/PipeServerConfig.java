@@ -25,6 +25,8 @@ import java.util.Set;
  *   <tr><td>{@code idleTimeout}</td><td>0 (none)</td><td>a session that sends nothing this long is closed</td></tr>
  *   <tr><td>{@code gracePeriod}</td><td>5s</td><td>how long close waits for owed replies</td></tr>
  *   <tr><td>{@code socketFileMode}</td><td>0600</td><td>permissions of the Unix socket file</td></tr>
+ *   <tr><td>{@code allowedUsers}</td><td>(anyone)</td><td>comma-separated user names that may connect</td></tr>
+ *   <tr><td>{@code allowedGroups}</td><td>(anyone)</td><td>comma-separated group names that may connect</td></tr>
  * </table>
  */
 public final class PipeServerConfig {
@@ -47,6 +49,8 @@ public final class PipeServerConfig {
     private final Duration idleTimeout;
     private final Duration gracePeriod;
     private final Set<PosixFilePermission> socketFileMode;
+    private final Set<String> allowedUsers;
+    private final Set<String> allowedGroups;
 
     private PipeServerConfig(Builder b) {
         this.pipe = b.pipe;
@@ -57,6 +61,8 @@ public final class PipeServerConfig {
         this.idleTimeout = b.idleTimeout;
         this.gracePeriod = b.gracePeriod;
         this.socketFileMode = Set.copyOf(b.socketFileMode);
+        this.allowedUsers = Set.copyOf(b.allowedUsers);
+        this.allowedGroups = Set.copyOf(b.allowedGroups);
     }
 
     /** A builder with every key at its default; {@code pipe} must still be set. */
@@ -80,6 +86,8 @@ public final class PipeServerConfig {
         b.gracePeriod = gracePeriod;
         b.socketFileMode = EnumSet.noneOf(PosixFilePermission.class);
         b.socketFileMode.addAll(socketFileMode);
+        b.allowedUsers = allowedUsers;
+        b.allowedGroups = allowedGroups;
         return b;
     }
 
@@ -100,12 +108,14 @@ public final class PipeServerConfig {
                 case "idleTimeout" -> b.idleTimeout(parseDuration(key, value));
                 case "gracePeriod" -> b.gracePeriod(parseDuration(key, value));
                 case "socketFileMode" -> b.socketFileMode(parseMode(value));
+                case "allowedUsers" -> b.allowedUsers(parseNames(value));
+                case "allowedGroups" -> b.allowedGroups(parseNames(value));
                 case "strategy", "handler", "counterFile" -> { } // read by whoever picks the engine and handler
                 default -> {
                     if (rawKey.startsWith("pipelab.")) {
                         throw new IllegalArgumentException("unknown configuration key '" + rawKey + "'; known: "
                                 + "pipe, maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout, "
-                                + "gracePeriod, socketFileMode, strategy, handler, counterFile");
+                                + "gracePeriod, socketFileMode, allowedUsers, allowedGroups, strategy, handler, counterFile");
                     }
                 }
             }
@@ -164,6 +174,16 @@ public final class PipeServerConfig {
         }
     }
 
+    private static Set<String> parseNames(String value) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (String name : value.split(",")) {
+            if (!name.isBlank()) {
+                names.add(name.strip());
+            }
+        }
+        return names;
+    }
+
     private static int parseInt(String key, String value) {
         try {
             return Integer.parseInt(value);
@@ -220,12 +240,40 @@ public final class PipeServerConfig {
         return socketFileMode;
     }
 
+    /** User names that may connect; empty, together with {@link #allowedGroups()}, for anyone. */
+    public Set<String> allowedUsers() {
+        return allowedUsers;
+    }
+
+    /** Group names that may connect; empty, together with {@link #allowedUsers()}, for anyone. */
+    public Set<String> allowedGroups() {
+        return allowedGroups;
+    }
+
+    /**
+     * Why {@code peer} may not connect, or empty if it may: with an allow-list, the peer's user
+     * or its group must be on it. A peer the OS does not identify is refused then.
+     */
+    public java.util.Optional<String> refusal(PeerIdentity peer) {
+        if (allowedUsers.isEmpty() && allowedGroups.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (allowedUsers.contains(peer.user()) || allowedGroups.contains(peer.group())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("user " + peer.user() + " (group " + peer.group()
+                + ") may not connect to this server: allowedUsers=" + new java.util.TreeSet<>(allowedUsers)
+                + ", allowedGroups=" + new java.util.TreeSet<>(allowedGroups));
+    }
+
     @Override
     public String toString() {
         return "PipeServerConfig[pipe=" + address + ", maxInstances=" + maxInstances + ", maxMessageBytes="
                 + maxMessageBytes + ", outboundQueueBytes=" + outboundQueueBytes + ", idleTimeout=" + idleTimeout
                 + ", gracePeriod=" + gracePeriod + ", socketFileMode="
-                + PosixFilePermissions.toString(socketFileMode) + "]";
+                + PosixFilePermissions.toString(socketFileMode)
+                + (allowedUsers.isEmpty() && allowedGroups.isEmpty() ? ""
+                        : ", allowedUsers=" + allowedUsers + ", allowedGroups=" + allowedGroups) + "]";
     }
 
     /** Collects keys; {@link #build()} validates them together. */
@@ -238,6 +286,8 @@ public final class PipeServerConfig {
         private Duration idleTimeout = Duration.ZERO;
         private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
         private Set<PosixFilePermission> socketFileMode = PosixFilePermissions.fromString("rw-------");
+        private Set<String> allowedUsers = Set.of();
+        private Set<String> allowedGroups = Set.of();
 
         private Builder() {
         }
@@ -275,6 +325,18 @@ public final class PipeServerConfig {
         public Builder socketFileMode(Set<PosixFilePermission> socketFileMode) {
             this.socketFileMode = EnumSet.noneOf(PosixFilePermission.class);
             this.socketFileMode.addAll(socketFileMode);
+            return this;
+        }
+
+        /** Only these users may connect (with {@link #allowedGroups}: users or groups). */
+        public Builder allowedUsers(Set<String> users) {
+            this.allowedUsers = Set.copyOf(users);
+            return this;
+        }
+
+        /** Only users in these groups may connect (with {@link #allowedUsers}: users or groups). */
+        public Builder allowedGroups(Set<String> groups) {
+            this.allowedGroups = Set.copyOf(groups);
             return this;
         }
 

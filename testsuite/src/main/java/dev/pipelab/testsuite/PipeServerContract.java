@@ -45,68 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * one session, and a clean lifecycle. An engine module runs it with a subclass that names its
  * factory. Every blocking wait here is bounded; failures name the engine and its live state.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
-public abstract class PipeServerContract {
-
-    /** Small enough for fast tests, large enough to span many reads. */
-    protected static final int MAX_MESSAGE = 200_000;
-    protected static final Duration WAIT = Duration.ofSeconds(20);
-
-    @TempDir
-    protected Path dir;
-
-    private final List<PipeServer> servers = new ArrayList<>();
-    private final List<PipeClient> clients = new ArrayList<>();
-    protected ContractHandler handler;
-
-    /** The engine under test. */
-    protected abstract PipeServerFactory factory();
-
-    @BeforeEach
-    void newHandler() {
-        handler = new ContractHandler();
-    }
-
-    @AfterEach
-    void closeEverything() throws IOException {
-        for (PipeClient c : clients) {
-            c.close();
-        }
-        servers.forEach(PipeServer::close);
-    }
-
-    /** Starts a server of the engine under test at a fresh path, configured by {@code tune}. */
-    protected PipeServer start(UnaryOperator<PipeServerConfig.Builder> tune) throws IOException {
-        return start(handler, tune);
-    }
-
-    /** Starts a server with {@code pipeHandler} instead of the contract handler. */
-    protected PipeServer start(PipeHandler pipeHandler, UnaryOperator<PipeServerConfig.Builder> tune)
-            throws IOException {
-        PipeServer server = factory().create(config(tune), pipeHandler);
-        servers.add(server);
-        return server.start();
-    }
-
-    protected PipeServerConfig config(UnaryOperator<PipeServerConfig.Builder> tune) {
-        return tune.apply(PipeServerConfig.builder(dir.resolve("s.sock").toString())
-                .maxMessageBytes(MAX_MESSAGE).gracePeriod(Duration.ofSeconds(2))).build();
-    }
-
-    /** A built-in handler, made for the way the engine under test calls handlers. */
-    protected PipeHandler builtIn(String name) {
-        return BuiltInHandlers.create(name, factory().handlerConcurrency(), config(b -> b), dir.resolve("counter"));
-    }
-
-    protected PipeServer start() throws IOException {
-        return start(b -> b);
-    }
-
-    protected PipeClient connect(PipeServer server) throws IOException {
-        PipeClient c = PipeClient.connect(server.address(), WAIT).ioTimeout(WAIT);
-        clients.add(c);
-        return c;
-    }
+public abstract class PipeServerContract extends ContractSupport {
 
     // ---- the protocol
 
@@ -384,7 +323,7 @@ public abstract class PipeServerContract {
     void refusesAPathALiveServerHoldsAndLeavesItAlone() throws IOException {
         PipeServer first = start();
         PipeServer second = factory().create(PipeServerConfig.builder(first.address().value()).build(), handler);
-        servers.add(second);
+        track(second);
         assertThatThrownBy(second::start).isInstanceOf(IOException.class)
                 .hasMessageContaining(first.address().value()).hasMessageContaining("already in use by a running server");
         assertThat(connect(first).request("still mine")).isEqualTo("still mine");
@@ -415,7 +354,7 @@ public abstract class PipeServerContract {
     void refusesAPathLongerThanSunPath() {
         String longPath = dir.resolve("x".repeat(120) + ".sock").toString();
         PipeServer server = factory().create(PipeServerConfig.builder(longPath).build(), handler);
-        servers.add(server);
+        track(server);
         assertThatThrownBy(server::start).isInstanceOf(IOException.class).hasMessageContaining(longPath)
                 .hasMessageContaining("limit");
     }

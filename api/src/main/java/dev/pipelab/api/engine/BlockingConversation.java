@@ -41,6 +41,8 @@ public final class BlockingConversation implements Session {
     private final OutboundQueue outbound;
     private final long graceNanos;
     private final long idleTimeoutNanos;
+    private final PipeServerConfig config;
+    private boolean admitted; // the handler saw onConnect: it will see onDisconnect
     private final ReentrantLock writing = new ReentrantLock();
     private final Object writerStart = new Object();
     private ThreadStarter writers;
@@ -60,6 +62,7 @@ public final class BlockingConversation implements Session {
         this.outbound = new OutboundQueue(config.outboundQueueBytes(), counters);
         this.graceNanos = config.gracePeriod().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.config = config;
         this.id = counters.connected();
     }
 
@@ -90,6 +93,13 @@ public final class BlockingConversation implements Session {
 
     private void readLoop() {
         try {
+            var refusal = config.refusal(instance.peer());
+            if (refusal.isPresent()) {
+                log.info("session {}: refused: {}", id, refusal.get());
+                fail(refusal.get(), false);
+                return;
+            }
+            admitted = true;
             if (!callHandler(() -> handler.onConnect(this)) || !writeOwed()) {
                 return;
             }
@@ -188,6 +198,9 @@ public final class BlockingConversation implements Session {
     }
 
     private void notifyDisconnect() {
+        if (!admitted) {
+            return;
+        }
         try {
             handler.onDisconnect(this);
         } catch (RuntimeException e) {

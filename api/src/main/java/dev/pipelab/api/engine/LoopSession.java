@@ -42,6 +42,8 @@ public final class LoopSession implements Session {
     private final OutboundQueue outbound;
     private final long graceNanos;
     private final long idleTimeoutNanos;
+    private final PipeServerConfig config;
+    private boolean admitted; // the handler saw onConnect: it will see onDisconnect
     private volatile boolean open = true;
     private boolean dispatching;
     private boolean ended;
@@ -58,6 +60,7 @@ public final class LoopSession implements Session {
         this.outbound = new OutboundQueue(config.outboundQueueBytes(), counters);
         this.graceNanos = config.gracePeriod().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.config = config;
         this.id = counters.connected();
     }
 
@@ -66,8 +69,18 @@ public final class LoopSession implements Session {
         return outbound;
     }
 
-    /** Runs the handler's onConnect; a failure ends the session with an error frame. */
+    /**
+     * Admits the client if the allow-list lets it in and runs the handler's onConnect; a refusal
+     * or a failure ends the session with an error frame.
+     */
     public void connected() {
+        var refusal = config.refusal(peer);
+        if (refusal.isPresent()) {
+            log.info("session {}: refused: {}", id, refusal.get());
+            fail(refusal.get(), false);
+            return;
+        }
+        admitted = true;
         dispatch(() -> handler.onConnect(this));
     }
 
@@ -123,6 +136,9 @@ public final class LoopSession implements Session {
         open = false;
         outbound.finish();
         counters.disconnected();
+        if (!admitted) {
+            return;
+        }
         try {
             handler.onDisconnect(this);
         } catch (RuntimeException e) {
