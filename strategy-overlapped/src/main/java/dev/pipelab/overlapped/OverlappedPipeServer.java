@@ -159,7 +159,14 @@ public final class OverlappedPipeServer implements PipeServer {
                     } else if (i != OverlappedPipe.WAIT_TIMEOUT) {
                         next = i + 1; // the next wait starts after this one: nobody starves
                         PipeInst p = instances.get(i);
-                        if (!p.pendingIO || finishPendingOperation(p)) {
+                        if (p.pendingIO) {
+                            if (finishPendingOperation(p)) { // GetOverlappedResult
+                                startNextOperation(p);
+                            }
+                        } else {
+                            if (p.state == State.CONNECTING) {
+                                clientConnected(p); // ERROR_PIPE_CONNECTED: there was nothing to finish
+                            }
                             startNextOperation(p);
                         }
                     }
@@ -280,9 +287,8 @@ public final class OverlappedPipeServer implements PipeServer {
         try {
             if (p.pipe.connect()) { // ConnectNamedPipe
                 // The client connected before ConnectNamedPipe (ERROR_PIPE_CONNECTED): no
-                // operation was started, so signal the event ourselves and go on as connected.
+                // operation was started, so signal the event ourselves; the loop takes it from there.
                 p.pendingIO = false;
-                clientConnected(p);
                 p.pipe.event().set();
             } else {
                 p.pendingIO = true; // ERROR_IO_PENDING
@@ -302,8 +308,9 @@ public final class OverlappedPipeServer implements PipeServer {
         if (!stopping) {
             connectToNewClient(p);
         } else {
-            p.state = State.CONNECTING;
+            p.state = State.CONNECTING; // retired: no client, nothing pending, nothing signalled
             p.pendingIO = false;
+            p.pipe.event().reset();
         }
     }
 
