@@ -8,13 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeErrorException;
-import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.diagnostics.ThreadCensus;
 import dev.pipelab.api.handler.AnswerHandler;
-import dev.pipelab.api.handler.BuiltInHandlers;
 import dev.pipelab.api.handler.CounterHandler;
 import dev.pipelab.api.protocol.Frames;
 import java.io.IOException;
@@ -31,12 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

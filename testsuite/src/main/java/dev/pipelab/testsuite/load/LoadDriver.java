@@ -45,12 +45,12 @@ public final class LoadDriver {
         /** Reads a {@link #line()} back. */
         public static Result parse(String line) {
             String[] f = line.strip().split(" ");
-            return new Result(value(f[1]), value(f[2]), value(f[3]), value(f[4]), List.of(),
+            return new Result((int) value(f[1]), (int) value(f[2]), value(f[3]), value(f[4]), List.of(),
                     Duration.ofMillis(value(f[5])));
         }
 
-        private static int value(String field) {
-            return Integer.parseInt(field.substring(field.indexOf('=') + 1));
+        private static long value(String field) {
+            return Long.parseLong(field.substring(field.indexOf('=') + 1));
         }
     }
 
