@@ -222,6 +222,7 @@ public final class OverlappedPipeServer implements PipeServer {
             return switch (p.state) {
                 case CONNECTING -> { // the pipe was closed: this instance serves no more
                     awaitingClient--;
+                    retire(p);
                     yield false;
                 }
                 case READING -> { // the client closed its end: write what it is owed, then part
@@ -295,8 +296,8 @@ public final class OverlappedPipeServer implements PipeServer {
                 awaitingClient++;
             }
         } catch (IOException e) {
-            p.pendingIO = false; // the pipe is closed: the instance stays idle
-            log.debug("connect on a retired instance: {}", e.toString());
+            log.debug("no new client for this instance: {}", e.toString()); // the pipe is closed
+            retire(p);
         }
     }
 
@@ -308,10 +309,15 @@ public final class OverlappedPipeServer implements PipeServer {
         if (!stopping) {
             connectToNewClient(p);
         } else {
-            p.state = State.CONNECTING; // retired: no client, nothing pending, nothing signalled
-            p.pendingIO = false;
-            p.pipe.event().reset();
+            retire(p);
         }
+    }
+
+    /** The instance serves no more clients: nothing pending, and no signal that would bring the loop back. */
+    private void retire(PipeInst p) {
+        p.state = State.CONNECTING;
+        p.pendingIO = false;
+        p.pipe.event().reset();
     }
 
     private void endSession(PipeInst p) {

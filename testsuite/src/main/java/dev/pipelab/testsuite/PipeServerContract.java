@@ -259,6 +259,10 @@ public abstract class PipeServerContract extends ContractSupport {
         }
         closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat((long) received).as("every request read was answered").isEqualTo(server.stats().messagesIn() - 1);
+        assertThat(server.stats().accepted()).as("sessions of %s, and no phantom ones while stopping", server)
+                .isEqualTo(2);
+        assertThat(handler.peers).as("only real clients reached the handler").hasSize(2)
+                .allSatisfy(peer -> assertThat(peer.user()).isNotEqualTo("?"));
         assertThat(idle.receive()).as("idle client disconnected").isNull();
         assertThat(Files.exists(socket)).as("socket file removed").isFalse();
         assertThat(ThreadCensus.of("pipelab-").all()).as("threads left by %s", server).isEmpty();
