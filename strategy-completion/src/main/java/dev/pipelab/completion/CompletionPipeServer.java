@@ -107,7 +107,8 @@ public final class CompletionPipeServer implements PipeServer {
     private CompletionPipe pipe;
     private Thread loopThread;
     private PipeEvent connectEvent;
-    private PipeInst connecting; // the instance with the ConnectNamedPipe outstanding
+    private PipeInst connecting; // the instance for the next client
+    private boolean pendingIO; // the sample's fPendingIO: connecting's ConnectNamedPipe is pending
     private volatile boolean stopping;
     private long lastSweep = System.nanoTime();
     private volatile Throwable failure;
@@ -133,11 +134,11 @@ public final class CompletionPipeServer implements PipeServer {
         LoopBackoff backoff = new LoopBackoff();
         try {
             connectEvent = pipe.createEvent(true); // manual-reset, initially signalled, as in the sample
-            boolean pendingIO = createAndConnectInstance();
+            createAndConnectInstance();
             while (!stopping || !connected.isEmpty()) {
                 try {
                     switch (pipe.waitAlertable(connectEvent, TICK)) { // WaitForSingleObjectEx(.., TRUE)
-                        case SIGNALLED -> pendingIO = clientConnected(pendingIO);
+                        case SIGNALLED -> clientConnected();
                         case IO_COMPLETION -> { } // routines and APCs ran inside the wait
                         case TIMEOUT -> { }
                     }
@@ -166,59 +167,61 @@ public final class CompletionPipeServer implements PipeServer {
     /**
      * The connect event is signalled: finish the connect, start the session with a first read,
      * and create the instance for the next client.
-     *
-     * @return whether the next instance's connect is pending
      */
-    private boolean clientConnected(boolean pendingIO) {
+    private void clientConnected() {
         connectEvent.reset();
         PipeInst p = connecting;
-        connecting = null;
         if (p == null) {
-            return false; // the event was only the initial signal
+            return; // the event was only the initial signal
         }
         try {
             if (pendingIO && !p.pipe.getOverlappedResult()) { // GetOverlappedResult of the connect
-                connecting = p; // spurious: still pending
-                return true;
+                return; // spurious: still pending
             }
         } catch (IOException e) {
             log.debug("connect ended: {}", e.toString()); // the pipe was closed: we are stopping
+            connecting = null;
+            pendingIO = false;
             p.pipe.close();
-            return false;
+            return;
         }
+        connecting = null;
+        pendingIO = false;
         connected.add(p);
         p.session = new LoopSession(p.pipe.peer(), handler, new InstanceLoop(p), counters, config);
         p.session.connected();
         continueSession(p); // the sample calls CompletedWriteRoutine here: it starts the first read
-        return connectNext();
+        connectNext();
     }
 
-    /** Another instance for the next client, unless maxInstances clients are connected or we stop. */
-    private boolean connectNext() {
-        if (stopping || connecting != null || connected.size() >= config.maxInstances()) {
-            return false; // clients wait in the backlog until a session ends
+    /** Another instance for the next client, unless there is one, maxInstances clients are connected, or we stop. */
+    private void connectNext() {
+        if (!stopping && connecting == null && connected.size() < config.maxInstances()) {
+            createAndConnectInstance(); // otherwise clients wait in the backlog until a session ends
         }
-        return createAndConnectInstance();
     }
 
     /** The sample's CreateAndConnectInstance: a new instance and an overlapped connect. */
-    private boolean createAndConnectInstance() {
+    private void createAndConnectInstance() {
+        PipeInst p = null;
         try {
-            connecting = new PipeInst(pipe.createInstance()); // CreateNamedPipe
-            if (connecting.pipe.connect(connectEvent)) { // ConnectNamedPipe
+            p = new PipeInst(pipe.createInstance()); // CreateNamedPipe
+            connecting = p;
+            pendingIO = !p.pipe.connect(connectEvent); // ConnectNamedPipe
+            if (!pendingIO) {
                 // The client connected before ConnectNamedPipe (ERROR_PIPE_CONNECTED): no
                 // operation was started, so signal the event ourselves.
                 connectEvent.set();
-                return false;
             }
-            return true; // ERROR_IO_PENDING
         } catch (IOException e) {
-            log.debug("no new instance: {}", e.toString());
-            if (connecting != null) {
-                connecting.pipe.close();
-                connecting = null;
+            if (!stopping) { // the sweep tries again next tick
+                log.warn("completion server at {}: no instance for the next client: {}", config.address(), e.toString());
             }
-            return false;
+            connecting = null;
+            pendingIO = false;
+            if (p != null) {
+                p.pipe.close();
+            }
         }
     }
 
@@ -300,18 +303,20 @@ public final class CompletionPipeServer implements PipeServer {
         }
         connected.remove(p);
         p.pipe.close(); // DisconnectNamedPipe, CloseHandle: outstanding operations abort
-        if (connecting == null && connectNext()) {
-            log.trace("an instance is free again: accepting the next client");
-        }
+        connectNext(); // if maxInstances held the next client back, it may come now
     }
 
-    /** Forces out sessions past their grace period, and closes idle ones; at most once a tick. */
+    /**
+     * Forces out sessions past their grace period, closes idle ones, and retries an instance
+     * for the next client if creating one failed; at most once a tick.
+     */
     private void sweepDeadlines() {
         long now = System.nanoTime();
         if (now - lastSweep < TICK.toNanos()) {
             return;
         }
         lastSweep = now;
+        connectNext();
         for (PipeInst p : connected) {
             if (p.session != null) {
                 switch (p.session.due(now)) {

@@ -18,6 +18,7 @@ import dev.pipelab.api.os.PipeSystem;
 import dev.pipelab.api.protocol.ProtocolException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -120,6 +121,7 @@ public final class OverlappedPipeServer implements PipeServer {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private int sessions; // instances with a session
     private int awaitingClient; // instances with a ConnectNamedPipe pending
+    private final List<PipeInst> connectAgain = new ArrayList<>(); // whose ConnectNamedPipe failed at once
     private final ServerLifecycle lifecycle = new ServerLifecycle();
     private OverlappedPipe pipe;
     private Thread loopThread;
@@ -296,8 +298,11 @@ public final class OverlappedPipeServer implements PipeServer {
                 awaitingClient++;
             }
         } catch (IOException e) {
-            log.debug("no new client for this instance: {}", e.toString()); // the pipe is closed
             retire(p);
+            if (!stopping) { // not the pipe being closed: the sweep tries again next tick
+                log.warn("overlapped server at {}: ConnectNamedPipe failed: {}", config.address(), e.toString());
+                connectAgain.add(p);
+            }
         }
     }
 
@@ -349,13 +354,19 @@ public final class OverlappedPipeServer implements PipeServer {
         }
     }
 
-    /** Forces out sessions past their grace period, and closes idle ones; at most once a tick. */
+    /**
+     * Forces out sessions past their grace period, closes idle ones, and retries the connects
+     * that failed at once; at most once a tick.
+     */
     private void sweepDeadlines() {
         long now = System.nanoTime();
         if (now - lastSweep < TICK.toNanos()) {
             return;
         }
         lastSweep = now;
+        List<PipeInst> again = List.copyOf(connectAgain);
+        connectAgain.clear();
+        again.forEach(this::connectToNewClient);
         for (PipeInst p : instances) {
             if (p.session != null) {
                 switch (p.session.due(now)) {

@@ -44,7 +44,12 @@ public interface CompletionPipe extends Closeable {
     /** QueueUserAPC, from any thread: {@code apc} runs in the waiting thread's next alertable wait. */
     void queueUserApc(Runnable apc);
 
-    /** Closes the listening end: no new client can connect. */
+    /**
+     * Closes the listening end: no new client can connect, and every pending connect finishes
+     * as failed (its event is set, and GetOverlappedResult throws
+     * {@link java.nio.channels.ClosedChannelException}), as closing a Windows instance that
+     * waits in ConnectNamedPipe does.
+     */
     void stopAccepting();
 
     /** Stops accepting and removes the endpoint. Instances are closed by their owner. */

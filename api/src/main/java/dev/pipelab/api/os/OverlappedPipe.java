@@ -47,7 +47,12 @@ public interface OverlappedPipe extends Closeable {
     /** SetEvent on the wake event, from any thread: {@link #waitForAny} returns its index. */
     void wake();
 
-    /** Closes the listening end: no new client can connect; pending connects stay pending. */
+    /**
+     * Closes the listening end: no new client can connect, and every pending connect finishes
+     * as failed (its event is set, and GetOverlappedResult throws
+     * {@link java.nio.channels.ClosedChannelException}), as closing a Windows instance that
+     * waits in ConnectNamedPipe does.
+     */
     void stopAccepting();
 
     /** Stops accepting and removes the endpoint. Instances are closed by their owner. */
