@@ -1,25 +1,15 @@
 package dev.pipelab.completion;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.pipelab.api.PipeServer;
-import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.diagnostics.ThreadCensus;
 import dev.pipelab.completion.FakePipeSystem.Call;
-import dev.pipelab.completion.FakePipeSystem.Client;
+import dev.pipelab.testsuite.fake.RecordingHandler;
+import dev.pipelab.testsuite.fake.ScriptedClient;
+import dev.pipelab.testsuite.fake.StateMachineSupport;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The completion engine's chain of routines against a scripted seam ({@link FakePipeSystem}):
@@ -30,17 +20,14 @@ import org.junit.jupiter.api.Timeout;
  * outstanding, the maxInstances limit, and a close that reaches the loop as an APC. The fake runs
  * routines only inside the loop's alertable wait, as Windows does.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class CompletionStateMachineTest {
+class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    /** Longer than any step of a test, so that no grace deadline cuts a held write short. */
-    private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final String LOOP_THREAD = "pipelab-completion-loop";
 
-    private final FakePipeSystem seam = new FakePipeSystem();
-    private final Map<Integer, Integer> callsExpected = new HashMap<>(); // per instance: entries checked so far
-    private RecordingHandler handler = RecordingHandler.echo(seam);
-    private PipeServer server;
+    CompletionStateMachineTest() {
+        super(new FakePipeSystem(), CompletionPipeServerFactory::new);
+        handler = inRoutines(RecordingHandler.echo(LOOP_THREAD));
+    }
 
     // ---- the connect
 
@@ -62,7 +49,7 @@ class CompletionStateMachineTest {
 
     @Test
     void aClientThatCameBeforeConnectNamedPipeIsConnectedAndTheEngineSignalsTheEventItself() throws IOException {
-        Client alice = seam.clientConnects("alice"); // waits in the backlog, its request already sent
+        ScriptedClient alice = seam.clientConnects("alice"); // waits in the backlog, its request already sent
         alice.sends("early");
         start(4);
         // ERROR_PIPE_CONNECTED sets no event: the engine does, and the wait reports it. Nothing
@@ -82,7 +69,7 @@ class CompletionStateMachineTest {
     @Test
     void aRequestRunsTheChainReadRoutineHandlerWriteFileExWriteRoutineReadFileEx() throws IOException {
         start(4);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.holdsWrites();
         alice.sends("hello");
         expectCalls(0, "routine read(hello)", "writeFileEx(hello) -> pending");
@@ -102,13 +89,13 @@ class CompletionStateMachineTest {
     @Test
     void anEndOfFileInTheReadRoutineClosesTheInstanceAndTheNextClientTakesAnother() throws IOException {
         start(4);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.closesItsEnd();
         expectCalls(0, "routine read(EOFException)", "close");
         assertThat(alice.wasDisconnected()).as(this::describe).isTrue();
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice", "disconnect alice");
 
-        Client bob = connectedAndReading("bob", 1); // instances are not reused
+        ScriptedClient bob = connectedAndReading("bob", 1); // instances are not reused
         bob.sends("ping");
         expectEcho(1, "ping");
         assertThat(seam.callsOn(0)).as("#0 is done with; %s", describe()).endsWith("close");
@@ -117,7 +104,7 @@ class CompletionStateMachineTest {
     @Test
     void aWriteRoutineReportingFailureClosesTheInstance() throws IOException {
         start(4);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.holdsWrites();
         alice.sends("x");
         expectCalls(0, "routine read(x)", "writeFileEx(x) -> pending");
@@ -133,7 +120,7 @@ class CompletionStateMachineTest {
     void aBrokenFrameIsAnsweredWithAnErrorFrameThenTheInstanceIsClosed() throws IOException {
         String reason = "message of 2000000 bytes exceeds maxMessageBytes=1048576";
         start(4);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sendsBrokenFrame(reason);
         expectCalls(0, "routine read(ProtocolException)", "writeErrorEx(" + reason + ") -> done", "routine write(ok)",
                 "close");
@@ -154,7 +141,7 @@ class CompletionStateMachineTest {
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice", "disconnect alice");
 
         expectCalls(1, "connect -> pending"); // the server carries on
-        Client bob = seam.clientConnects("bob");
+        ScriptedClient bob = seam.clientConnects("bob");
         bob.sends("ping");
         eventually().untilAsserted(() -> assertThat(bob.received()).as(this::describe).containsExactly("ping"));
     }
@@ -175,7 +162,7 @@ class CompletionStateMachineTest {
     void aWriteFileExThatFailsAtOnceClosesTheInstance() throws IOException {
         seam.failNext(Call.WRITE_FILE_EX, new IOException("ERROR_NO_DATA"));
         start(4);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sends("x");
         expectCalls(0, "routine read(x)", "writeFileEx(x) -> IOException", "close");
         assertThat(handler.events()).as(this::describe)
@@ -191,10 +178,7 @@ class CompletionStateMachineTest {
         start(4);
         expectCalls(0, "connect -> IOException", "close");
 
-        seam.clientConnects("alice");
-        eventually().untilAsserted(() -> assertThat(handler.events())
-                .as("a client arriving after one failed connect is served; %s", describe())
-                .contains("connect alice"));
+        aClientArrivingAfterAFailedConnectIsServed("alice");
     }
 
     // ---- pushes: full duplex
@@ -202,9 +186,9 @@ class CompletionStateMachineTest {
     @Test
     void aPushFromAnotherThreadIsWrittenAtOnceWhileTheReadStaysOutstanding() throws IOException {
         start(4);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
 
-        assertThat(handler.session("alice").send("news".getBytes(UTF_8))).as(this::describe).isTrue();
+        push("alice", "news");
         // QueueUserAPC brings the push to the loop; it is written at once, and the outstanding
         // read is neither cancelled nor started again.
         expectCalls(0, "writeFileEx(news) -> done", "routine write(ok)");
@@ -219,10 +203,10 @@ class CompletionStateMachineTest {
 
     @Test
     void aBroadcastFromAnotherSessionIsWrittenWhileTheTargetsReadIsOutstanding() throws IOException {
-        handler = RecordingHandler.broadcast(seam);
+        handler = inRoutines(RecordingHandler.broadcast(LOOP_THREAD));
         start(4);
-        Client alice = connectedAndReading("alice", 0);
-        Client bob = connectedAndReading("bob", 1);
+        ScriptedClient alice = connectedAndReading("alice", 0);
+        ScriptedClient bob = connectedAndReading("bob", 1);
 
         alice.sends("e2e4");
         expectCalls(0, "routine read(e2e4)", "readFileEx -> pending"); // no reply to the sender
@@ -236,9 +220,9 @@ class CompletionStateMachineTest {
     @Test
     void withMaxInstancesConnectedNoNewInstanceIsCreatedUntilASessionEnds() throws IOException {
         start(2);
-        Client alice = connectedAndReading("alice", 0);
-        Client bob = connectedAndReading("bob", 1);
-        Client carol = seam.clientConnects("carol");
+        ScriptedClient alice = connectedAndReading("alice", 0);
+        ScriptedClient bob = connectedAndReading("bob", 1);
+        ScriptedClient carol = seam.clientConnects("carol");
         bob.sends("ping");
         expectEcho(1, "ping"); // the loop has gone round since bob connected
         assertThat(carol.instance()).as("two connected, maxInstances=2: carol waits; %s", describe())
@@ -260,8 +244,8 @@ class CompletionStateMachineTest {
     void aConnectStartedWhenASessionEndsIsFinishedWithGetOverlappedResultBeforeItCountsAsAClient()
             throws Exception {
         start(2);
-        Client alice = connectedAndReading("alice", 0);
-        Client bob = connectedAndReading("bob", 1); // maxInstances reached: no instance waits
+        ScriptedClient alice = connectedAndReading("alice", 0);
+        ScriptedClient bob = connectedAndReading("bob", 1); // maxInstances reached: no instance waits
         alice.closesItsEnd();
         expectCalls(0, "routine read(EOFException)", "close");
         expectCalls(2, "connect -> pending"); // the freed place: nobody is waiting yet
@@ -288,7 +272,7 @@ class CompletionStateMachineTest {
     @Test
     void closeQueuesAnApcThatStopsAcceptingAndLetsTheOwedReplyOutFirst() throws Exception {
         start(4);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         expectCalls(1, "connect -> pending");
         alice.holdsWrites();
         alice.sends("last");
@@ -311,19 +295,14 @@ class CompletionStateMachineTest {
 
     // ---- helpers
 
-    private void start(int maxInstances) throws IOException {
-        PipeServerConfig config = PipeServerConfig.builder("fake-seam").maxInstances(maxInstances)
-                .gracePeriod(GRACE).build();
-        server = new CompletionPipeServerFactory(seam).create(config, handler).start();
+    /** The engine's promise: a request is handled inside its read routine, so inside the loop's alertable wait. */
+    private RecordingHandler inRoutines(RecordingHandler recording) {
+        return recording.handlingRequestsOnlyInside("a routine of the alertable wait", seam::runningRoutines);
     }
 
     /** A client connects to {@code instance}, whose connect is pending, and the engine starts reading. */
-    private Client connectedAndReading(String name, int instance) {
-        if (callsExpected.getOrDefault(instance, 0) == 0) {
-            expectCalls(instance, "connect -> pending"); // the client must find it pending
-        }
-        Client client = seam.clientConnects(name);
-        assertThat(client.instance()).as("%s's instance; %s", name, describe()).isEqualTo(instance);
+    private ScriptedClient connectedAndReading(String name, int instance) {
+        ScriptedClient client = clientConnectsTo(name, instance);
         expectCalls(instance, "getOverlappedResult -> true", "readFileEx -> pending");
         return client;
     }
@@ -332,41 +311,5 @@ class CompletionStateMachineTest {
     private void expectEcho(int instance, String message) {
         expectCalls(instance, "routine read(" + message + ")", "writeFileEx(" + message + ") -> done",
                 "routine write(ok)", "readFileEx -> pending");
-    }
-
-    /**
-     * Awaits the calls and routines about instance {@code number} after those expected before:
-     * exactly these, in this order.
-     */
-    private void expectCalls(int number, String... calls) {
-        int from = callsExpected.getOrDefault(number, 0);
-        eventually().untilAsserted(() -> {
-            List<String> all = seam.callsOn(number);
-            assertThat(all.subList(Math.min(from, all.size()), all.size()))
-                    .as("calls on #%d after the first %d; %s", number, from, describe()).containsExactly(calls);
-        });
-        callsExpected.put(number, from + calls.length);
-    }
-
-    private static ConditionFactory eventually() {
-        return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
-    }
-
-    private String describe() {
-        return "engine " + server + "\nhandler saw " + handler.events() + "\n" + seam.describeCalls();
-    }
-
-    @AfterEach
-    @Timeout(value = 40, unit = TimeUnit.SECONDS)
-    void closeTheServerAndLeaveNoThread() {
-        if (server == null) {
-            return;
-        }
-        server.close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(ThreadCensus.of("pipelab-").all())
-                .as("threads left after close; %s", describe()).isEmpty());
-        assertThat(seam.unclosed()).as("instances and pipe closed; %s", describe()).isEmpty();
-        assertThat(seam.violations()).as(this::describe).isEmpty();
-        assertThat(handler.misplacedCalls()).as(this::describe).isEmpty();
     }
 }

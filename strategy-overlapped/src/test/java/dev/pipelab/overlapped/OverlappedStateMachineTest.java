@@ -1,17 +1,13 @@
 package dev.pipelab.overlapped;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.pipelab.api.PipeServer;
-import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.diagnostics.ThreadCensus;
 import dev.pipelab.overlapped.FakePipeSystem.Call;
-import dev.pipelab.overlapped.FakePipeSystem.Client;
 import dev.pipelab.overlapped.FakePipeSystem.Wait;
+import dev.pipelab.testsuite.fake.RecordingHandler;
+import dev.pipelab.testsuite.fake.ScriptedClient;
+import dev.pipelab.testsuite.fake.StateMachineSupport;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,10 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The overlapped engine's state machine against a scripted seam ({@link FakePipeSystem}): each
@@ -31,17 +24,14 @@ import org.junit.jupiter.api.Timeout;
  * already-connected case, disconnect and reconnect, errors at every step, pushes that cancel a
  * pending read, growth up to maxInstances, and a fair wait.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class OverlappedStateMachineTest {
+class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    /** Longer than any step of a test, so that no grace deadline cuts a held write short. */
-    private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final String LOOP_THREAD = "pipelab-overlapped-loop";
 
-    private final FakePipeSystem seam = new FakePipeSystem();
-    private final Map<Integer, Integer> callsExpected = new HashMap<>(); // per instance: calls checked so far
-    private RecordingHandler handler = RecordingHandler.echo();
-    private PipeServer server;
+    OverlappedStateMachineTest() {
+        super(new FakePipeSystem(), OverlappedPipeServerFactory::new);
+        handler = RecordingHandler.echo(LOOP_THREAD);
+    }
 
     // ---- CONNECTING -> READING -> WRITING -> READING
 
@@ -52,7 +42,7 @@ class OverlappedStateMachineTest {
         assertThat(seam.log()).as(this::describe).startsWith("createInstance -> #0", "#0 connect -> pending");
         expectState("CONNECTING=1, READING=0, WRITING=0");
 
-        Client alice = seam.clientConnects("alice");
+        ScriptedClient alice = seam.clientConnects("alice");
         expectCalls(0, "getOverlappedResult -> true", "read -> pending");
         expectState("CONNECTING=0, READING=1, WRITING=0");
 
@@ -73,7 +63,7 @@ class OverlappedStateMachineTest {
 
     @Test
     void aClientThatCameBeforeConnectNamedPipeIsServedAndTheEngineSignalsTheEventItself() throws IOException {
-        Client alice = seam.clientConnects("alice"); // waits in the backlog: no instance exists yet
+        ScriptedClient alice = seam.clientConnects("alice"); // waits in the backlog: no instance exists yet
         start(1);
         // ERROR_PIPE_CONNECTED starts no operation and sets no event: unless the engine sets it,
         // the wait never comes back to this instance. There is no result to fetch before reading.
@@ -94,7 +84,7 @@ class OverlappedStateMachineTest {
     @Test
     void anEndOfFileDisconnectsTheClientAndTheSameInstanceConnectsTheNext() throws IOException {
         start(1);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sends("one");
         expectEcho(0, "one");
 
@@ -113,7 +103,7 @@ class OverlappedStateMachineTest {
     @Test
     void aWriteThatFailsDisconnectsTheClientAndTheInstanceConnectsAgain() throws IOException {
         start(1);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.holdsWrites();
         alice.sends("x");
         expectCalls(0, "getOverlappedResult -> true", "write(x) -> pending");
@@ -145,7 +135,7 @@ class OverlappedStateMachineTest {
     void aWriteThatFailsAtOnceDisconnectsTheClientAndTheInstanceConnectsAgain() throws IOException {
         seam.failNext(Call.WRITE, new IOException("ERROR_NO_DATA"));
         start(1);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sends("x");
         expectCalls(0, "getOverlappedResult -> true", "write(x) -> IOException", "disconnect", "connect -> pending");
         assertThat(handler.events()).as(this::describe)
@@ -158,7 +148,7 @@ class OverlappedStateMachineTest {
     void aBrokenFrameIsAnsweredWithAnErrorFrameThenTheClientIsDisconnected() throws IOException {
         String reason = "message of 2000000 bytes exceeds maxMessageBytes=1048576";
         start(1);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sendsBrokenFrame(reason);
         expectCalls(0, "getOverlappedResult -> ProtocolException", "writeError(" + reason + ") -> done",
                 "getOverlappedResult -> true", "disconnect", "connect -> pending");
@@ -179,10 +169,7 @@ class OverlappedStateMachineTest {
         // The instance is retired (its event reset) and its ConnectNamedPipe tried again a tick later.
         expectCalls(0, "connect -> IOException", "event.reset", "connect -> pending");
 
-        seam.clientConnects("alice");
-        eventually().untilAsserted(() -> assertThat(handler.events())
-                .as("a client arriving after one failed connect is served; %s", describe())
-                .contains("connect alice"));
+        aClientArrivingAfterAFailedConnectIsServed("alice");
     }
 
     // ---- pushes: a frame for a client that is READING
@@ -190,9 +177,9 @@ class OverlappedStateMachineTest {
     @Test
     void aPushFromAnotherThreadCancelsThePendingReadAndIsWrittenAtOnce() throws IOException {
         start(1);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
 
-        assertThat(handler.session("alice").send("news".getBytes(UTF_8))).as(this::describe).isTrue();
+        push("alice", "news");
         // The wake event brings the loop round; CancelIoEx ends the read as aborted, and the
         // aborted read is finished like any other, into WRITING.
         expectCalls(0, "cancelIo", "getOverlappedResult -> OperationAbortedException", "write(news) -> done",
@@ -208,10 +195,10 @@ class OverlappedStateMachineTest {
 
     @Test
     void aBroadcastFromAnotherSessionCancelsTheTargetsPendingRead() throws IOException {
-        handler = RecordingHandler.broadcast();
+        handler = RecordingHandler.broadcast(LOOP_THREAD);
         start(2);
-        Client alice = connectedAndReading("alice", 0);
-        Client bob = connectedAndReading("bob", 1);
+        ScriptedClient alice = connectedAndReading("alice", 0);
+        ScriptedClient bob = connectedAndReading("bob", 1);
 
         alice.sends("e2e4");
         expectCalls(0, "getOverlappedResult -> true", "read -> pending"); // no reply to the sender
@@ -229,7 +216,7 @@ class OverlappedStateMachineTest {
     void instancesGrowWhileAllAreBusyUpToMaxInstancesThenClientsWaitForAFreeOne() throws IOException {
         start(6);
         IntStream.range(0, 4).forEach(i -> expectCalls(i, "connect -> pending")); // the sample's four
-        List<Client> clients = new ArrayList<>();
+        List<ScriptedClient> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             clients.add(connectedAndReading("client" + i, i));
         }
@@ -243,7 +230,7 @@ class OverlappedStateMachineTest {
         assertThat(seam.instancesCreated()).as("maxInstances=6 reached; %s", describe()).isEqualTo(6);
         expectState("instances=6");
 
-        Client late = seam.clientConnects("late");
+        ScriptedClient late = seam.clientConnects("late");
         assertThat(late.instance()).as("every instance is busy: the client waits in the backlog; %s", describe())
                 .isEqualTo(-1);
         clients.get(2).closesItsEnd();
@@ -262,9 +249,9 @@ class OverlappedStateMachineTest {
     void readyInstancesAreServedRoundRobinSoNoneStarves() throws IOException {
         int instances = 8;
         int requests = 5;
-        List<Client> clients = new ArrayList<>();
+        List<ScriptedClient> clients = new ArrayList<>();
         for (int c = 0; c < instances; c++) {
-            Client client = seam.clientConnects("client" + c);
+            ScriptedClient client = seam.clientConnects("client" + c);
             for (int r = 0; r < requests; r++) {
                 client.sends("request " + r);
             }
@@ -323,7 +310,7 @@ class OverlappedStateMachineTest {
     @Test
     void closeLetsAnOwedReplyBeWrittenThenDisconnectsAndStops() throws Exception {
         start(2);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.holdsWrites();
         alice.sends("last");
         expectCalls(0, "getOverlappedResult -> true", "write(last) -> pending");
@@ -345,13 +332,13 @@ class OverlappedStateMachineTest {
     @Test
     void whileCloseWaitsForOwedRepliesTheLoopDoesNotSpinOnTheConnectsItFailed() throws Exception {
         start(2);
-        Client alice = connectedAndReading("alice", 0);
+        ScriptedClient alice = connectedAndReading("alice", 0);
         alice.holdsWrites();
         alice.sends("reply");
         expectCalls(0, "getOverlappedResult -> true", "write(reply) -> pending");
         // Two pushes queued behind the pending write, so that alice's writes stay pending a while.
-        assertThat(handler.session("alice").send("push 1".getBytes(UTF_8))).as(this::describe).isTrue();
-        assertThat(handler.session("alice").send("push 2".getBytes(UTF_8))).as(this::describe).isTrue();
+        push("alice", "push 1");
+        push("alice", "push 2");
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
         // Closing fails the pending ConnectNamedPipe of #1, which sets its manual-reset event.
@@ -371,19 +358,9 @@ class OverlappedStateMachineTest {
 
     // ---- helpers
 
-    private void start(int maxInstances) throws IOException {
-        PipeServerConfig config = PipeServerConfig.builder("fake-seam").maxInstances(maxInstances)
-                .gracePeriod(GRACE).build();
-        server = new OverlappedPipeServerFactory(seam).create(config, handler).start();
-    }
-
     /** A client connects to {@code instance}, whose connect is pending, and the engine starts reading. */
-    private Client connectedAndReading(String name, int instance) {
-        if (callsExpected.getOrDefault(instance, 0) == 0) {
-            expectCalls(instance, "connect -> pending"); // started with the instance: the client must find it
-        }
-        Client client = seam.clientConnects(name);
-        assertThat(client.instance()).as("%s's instance; %s", name, describe()).isEqualTo(instance);
+    private ScriptedClient connectedAndReading(String name, int instance) {
+        ScriptedClient client = clientConnectsTo(name, instance);
         expectCalls(instance, "getOverlappedResult -> true", "read -> pending");
         return client;
     }
@@ -396,49 +373,13 @@ class OverlappedStateMachineTest {
 
     /** A new client connects to {@code instance} and gets its request echoed: the instance serves again. */
     private void aNewClientIsServedOn(int instance, String name) {
-        Client client = connectedAndReading(name, instance);
+        ScriptedClient client = connectedAndReading(name, instance);
         client.sends("ping");
         expectEcho(instance, "ping");
         assertThat(client.received()).as(this::describe).containsExactly("ping");
     }
 
-    /**
-     * Awaits the calls the engine makes on instance {@code number} after those expected before:
-     * exactly these, in this order.
-     */
-    private void expectCalls(int number, String... calls) {
-        int from = callsExpected.getOrDefault(number, 0);
-        eventually().untilAsserted(() -> {
-            List<String> all = seam.callsOn(number);
-            assertThat(all.subList(Math.min(from, all.size()), all.size()))
-                    .as("calls on #%d after the first %d; %s", number, from, describe()).containsExactly(calls);
-        });
-        callsExpected.put(number, from + calls.length);
-    }
-
     private void expectState(String state) {
         eventually().untilAsserted(() -> assertThat(server.toString()).as(this::describe).contains(state));
-    }
-
-    private static ConditionFactory eventually() {
-        return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
-    }
-
-    private String describe() {
-        return "engine " + server + "\nhandler saw " + handler.events() + "\n" + seam.describeCalls();
-    }
-
-    @AfterEach
-    @Timeout(value = 40, unit = TimeUnit.SECONDS)
-    void closeTheServerAndLeaveNoThread() {
-        if (server == null) {
-            return;
-        }
-        server.close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(ThreadCensus.of("pipelab-").all())
-                .as("threads left after close; %s", describe()).isEmpty());
-        assertThat(seam.unclosed()).as("instances and pipe closed; %s", describe()).isEmpty();
-        assertThat(seam.violations()).as(this::describe).isEmpty();
-        assertThat(handler.offLoopCalls()).as(this::describe).isEmpty();
     }
 }
