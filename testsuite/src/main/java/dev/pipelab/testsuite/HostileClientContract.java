@@ -112,9 +112,9 @@ public abstract class HostileClientContract extends ContractSupport {
                 stillServed(server, good, "storm " + i);
             }
         }
-        await().atMost(WAIT).until(() -> server.stats().active() == 1);
+        // Storm clients may still sit in the backlog: wait until every one was accepted and is gone.
+        await().atMost(WAIT).until(() -> server.stats().accepted() == 301 && server.stats().active() == 1);
         stillServed(server, good, "after the storm");
-        assertThat(server.stats().accepted()).isEqualTo(301);
         assertThat(server.stats().errorFrames()).isZero();
     }
 
