@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * One workload of the report, named so that the name says all of it: {@code echo-c100-64B-pingpong},
- * {@code echo-c1000-4KiB-pipelined}, {@code answer-c100}, {@code broadcast-c10},
+ * {@code echo-c1000-4KiB-pipelined}, {@code answer-c100},
  * {@code counter-c100}, {@code churn-c10}, {@code idle-k1000-c10}.
  *
  * @param kind what the clients do
@@ -62,6 +62,9 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         if (kind == Kind.BROADCAST && clients < 2) {
             throw new IllegalArgumentException("broadcast needs at least 2 players, was " + clients);
         }
+        if (kind == Kind.BROADCAST) {
+            throw new IllegalArgumentException("the broadcast workload is not driven yet");
+        }
         if (payloadBytes < 8) {
             throw new IllegalArgumentException("payloadBytes must be >= 8 (client id and sequence), was " + payloadBytes);
         }
@@ -87,7 +90,7 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         Matcher m = NAME.matcher(name.strip());
         if (!m.matches()) {
             throw new IllegalArgumentException("unknown workload '" + name + "'; names look like "
-                    + "echo-c100-64B-pingpong, echo-c100-4KiB-pipelined, answer-c100, broadcast-c10, counter-c100,"
+                    + "echo-c100-64B-pingpong, echo-c100-4KiB-pipelined, answer-c100, counter-c100,"
                     + " churn-c10, idle-k1000-c10");
         }
         Kind kind = Kind.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT));
@@ -132,7 +135,7 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
                 of(Kind.CHURN, 10), idle(1000, 10));
     }
 
-    /** The {@code --full} matrix: every workload of the issue. */
+    /** The {@code --full} matrix: every workload the driver can run (broadcast is not driven yet). */
     public static List<Workload> full() {
         List<Workload> all = new ArrayList<>();
         for (int payload : new int[] {64, 4096}) {
@@ -143,7 +146,6 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
             }
         }
         all.add(of(Kind.ANSWER, 100));
-        all.add(of(Kind.BROADCAST, 10));
         all.add(of(Kind.COUNTER, 100));
         all.add(of(Kind.CHURN, 10));
         all.add(idle(10_000, 10));
