@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code pipelab} command. Exit codes: 0 success, 1 failure, 2 bad usage. */
 @Command(name = "pipelab", mixinStandardHelpOptions = true, version = "PipeLab 0.1.0",
         description = "A pipe server with four concurrency strategies: threaded, overlapped, completion, virtual.",
-        subcommands = {ServeCommand.class, SendCommand.class, DemoCommand.class},
-        footer = {"", "Start with: pipelab demo"})
+        subcommands = {CompareCommand.class, ServeCommand.class, SendCommand.class, DemoCommand.class},
+        footer = {"", "Start with: pipelab compare --quick --out report"})
 public final class PipeLabCommand implements Runnable {
 
     @CommandLine.Spec
@@ -34,6 +34,6 @@ public final class PipeLabCommand implements Runnable {
     @Override
     public void run() {
         // No subcommand: that is a usage error.
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: serve, send or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: compare, serve, send or demo");
     }
 }

@@ -1,0 +1,105 @@
+package dev.pipelab.cli;
+
+import dev.pipelab.report.ComparisonOptions;
+import dev.pipelab.report.ComparisonReport;
+import dev.pipelab.report.Progress;
+import dev.pipelab.report.Results;
+import dev.pipelab.report.Workload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code pipelab compare}: the same workloads on every engine and on Netty, measured side by side. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Runs the same workloads on every engine, each server in its own JVM and the load in another,",
+            "and writes index.html, report.md, results.json and results.csv to --out."},
+        footer = {"", "Workload names: echo-c100-64B-pingpong, echo-c1000-4KiB-pipelined, answer-c100, counter-c100,"
+            + " churn-c10, idle-k1000-c10 (see the README). Exits 1 when any run had an error."})
+final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    static final class Matrix {
+        @Option(names = "--quick", description = "The quick matrix (default): a few minutes on 2 cores.")
+        boolean quick;
+
+        @Option(names = "--full", description = "Every workload of the report: about half an hour on 2 cores.")
+        boolean full;
+    }
+
+    @ArgGroup(exclusive = true)
+    Matrix matrix = new Matrix();
+
+    @Option(names = "--engines", split = ",", paramLabel = "<key>",
+            description = "Engines to compare (default: all four).")
+    List<String> engines = new ArrayList<>(ComparisonOptions.ENGINES);
+
+    @Option(names = "--workloads", split = ",", paramLabel = "<name>",
+            description = "Workloads to run instead of the matrix's.")
+    List<String> workloads;
+
+    @Option(names = "--no-reference", description = "Leave out the Netty reference row.")
+    boolean noReference;
+
+    @Option(names = "--warmup-ms", paramLabel = "N", description = "Warm-up before measuring (default 1000).")
+    long warmupMillis = 1000;
+
+    @Option(names = "--window-ms", paramLabel = "N", description = "Length of each measured repetition (default 2000).")
+    long windowMillis = 2000;
+
+    @Option(names = "--repetitions", paramLabel = "N", description = "Measured repetitions per run (default 3).")
+    int repetitions = 3;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the report.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        for (String e : engines) {
+            if (!ComparisonOptions.ENGINES.contains(e)) {
+                throw new ParameterException(spec.commandLine(), "unknown engine '" + e + "'; known: "
+                        + String.join(", ", ComparisonOptions.ENGINES));
+            }
+        }
+        List<Workload> chosen;
+        try {
+            chosen = workloads != null ? workloads.stream().map(Workload::parse).toList()
+                    : matrix.full ? Workload.full() : Workload.quick();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (repetitions < 1 || warmupMillis < 0 || windowMillis < 100) {
+            throw new ParameterException(spec.commandLine(),
+                    "--repetitions must be >= 1, --warmup-ms >= 0 and --window-ms >= 100");
+        }
+        String title = "pipelab " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        ComparisonOptions options = new ComparisonOptions(title, engines, !noReference, chosen,
+                Duration.ofMillis(warmupMillis), Duration.ofMillis(windowMillis), repetitions, out);
+        var print = spec.commandLine().getOut();
+        print.printf("%d runs: %d workloads on %s%n", options.runCount(), chosen.size(),
+                String.join(", ", options.servers()));
+        print.flush();
+        Results results;
+        try (Progress progress = Progress.forConsole(options.runCount(), System.out)) {
+            results = ComparisonReport.run(options, progress);
+        }
+        print.printf("report: %s%n", out.resolve(ComparisonReport.HTML).toAbsolutePath());
+        if (results.errors() > 0) {
+            spec.commandLine().getErr().printf("%d errors; the runs with errors are marked in the report:%n",
+                    results.errors());
+            results.runs().stream().filter(r -> r.errors() > 0).forEach(r -> spec.commandLine().getErr()
+                    .printf("  %s on %s: %s%n", r.workload(), r.engine(), String.join("; ", r.errorSamples())));
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.pipelab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipelab.report.ComparisonReport;
+import dev.pipelab.report.Results;
+import dev.pipelab.report.RunResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tiny {@code pipelab compare} end to end: two engines in their own JVMs, one short workload, every file. */
+@Timeout(180)
+class CompareCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTinyComparisonWritesEveryFileWithBothEnginesRows() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = PipeLabCommand.run(new String[] {"compare", "--engines", "overlapped,virtual", "--no-reference",
+            "--workloads", "echo-c10-64B-pingpong", "--warmup-ms", "200", "--window-ms", "300", "--repetitions", "1",
+            "--out", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
+        Results results = Results.read(dir.resolve(ComparisonReport.JSON));
+        assertThat(results.runs()).extracting(RunResult::engine).containsExactly("overlapped", "virtual");
+        assertThat(results.runs()).allSatisfy(r -> {
+            assertThat(r.errors()).as("%s", r.errorSamples()).isZero();
+            assertThat(r.windows()).singleElement().satisfies(w -> assertThat(w.messages()).isPositive());
+        });
+        assertThat(Files.readString(dir.resolve(ComparisonReport.HTML))).contains("overlapped", "virtual", "<table");
+        assertThat(Files.readString(dir.resolve(ComparisonReport.MARKDOWN))).contains("| overlapped |", "| virtual |");
+        assertThat(Files.readString(dir.resolve(ComparisonReport.CSV)).lines())
+                .anyMatch(l -> l.startsWith("overlapped,echo-c10-64B-pingpong"))
+                .anyMatch(l -> l.startsWith("virtual,echo-c10-64B-pingpong"));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.pipelab.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/** What the numbers say: who wins each workload and by how much, and how the engines stand against the goals. */
+final class Findings {
+
+    /** Single-thread engines, the ones measured against the reference and the idle-memory budget. */
+    static final List<String> SINGLE_THREAD = List.of("overlapped", "completion");
+    /** Bytes of memory an idle client may cost a single-thread engine. */
+    static final double IDLE_BUDGET_KB = 8;
+
+    /**
+     * One performance goal as measured.
+     *
+     * @param goal what the goal asks
+     * @param measured the measured ratio or value, in words
+     * @param verdict {@code met}, {@code missed} or {@code not measured}
+     */
+    record Goal(String goal, String measured, String verdict) {
+    }
+
+    private final Results results;
+
+    Findings(Results results) {
+        this.results = results;
+    }
+
+    /** One sentence per workload: the fastest server and its lead, the lowest p99, the cheapest in CPU. */
+    List<String> winners() {
+        List<String> lines = new ArrayList<>();
+        for (String workload : results.workloads()) {
+            List<RunResult> runs = measured(workload);
+            if (runs.size() < 2) {
+                continue;
+            }
+            List<RunResult> byRate = sorted(runs, r -> -r.summary().messagesPerSecond().median());
+            RunResult best = byRate.get(0);
+            RunResult second = byRate.get(1);
+            RunResult lowestP99 = sorted(runs, r -> r.summary().p99Micros().median()).get(0);
+            RunResult cheapest = sorted(runs, r -> r.summary().cpuMicrosPerMessage().median()).get(0);
+            lines.add(workload + ": " + best.engine() + " leads with " + Format.number(
+                    best.summary().messagesPerSecond().median()) + " msg/s, " + Format.ratio(
+                    best.summary().messagesPerSecond().median() / second.summary().messagesPerSecond().median())
+                    + " of " + second.engine() + "; lowest p99 " + lowestP99.engine() + " ("
+                    + Format.number(lowestP99.summary().p99Micros().median()) + " us); least CPU per message "
+                    + cheapest.engine() + " (" + Format.number(cheapest.summary().cpuMicrosPerMessage().median())
+                    + " us)");
+        }
+        return lines;
+    }
+
+    /** The performance goals, each with what this run measured. */
+    List<Goal> goals() {
+        List<Goal> goals = new ArrayList<>();
+        List<String> echo = results.workloads().stream().filter(w -> w.startsWith("echo-")).toList();
+        for (String engine : SINGLE_THREAD) {
+            List<String> rate = new ArrayList<>();
+            List<String> cpu = new ArrayList<>();
+            boolean met = true;
+            boolean any = false;
+            for (String w : echo) {
+                Optional<RunResult> mine = results.run(engine, w).filter(RunResult::measured);
+                Optional<RunResult> netty = results.run(NettyEchoServer.KEY, w).filter(RunResult::measured);
+                if (mine.isEmpty() || netty.isEmpty() || mine.get().clients() < 100) {
+                    continue;
+                }
+                any = true;
+                double r = mine.get().summary().messagesPerSecond().median()
+                        / netty.get().summary().messagesPerSecond().median();
+                double c = mine.get().summary().cpuMicrosPerMessage().median()
+                        / netty.get().summary().cpuMicrosPerMessage().median();
+                rate.add(w + " " + Format.ratio(r));
+                cpu.add(w + " " + Format.ratio(c));
+                met &= r >= 1 && c <= 1;
+            }
+            goals.add(new Goal(engine + " at or above Netty in msg/s and at or below it in CPU per message, 100 to"
+                    + " 10,000 clients", any ? "msg/s vs Netty: " + String.join(", ", rate) + "; CPU/msg vs Netty: "
+                    + String.join(", ", cpu) : "-", any ? (met ? "met" : "missed") : "not measured"));
+        }
+        goals.add(virtualAtTenThousand());
+        goals.add(threadedAtTenThousand());
+        goals.addAll(idleMemory());
+        return goals;
+    }
+
+    private Goal virtualAtTenThousand() {
+        String goal = "virtual at or above 0.8 of the single-thread engines in msg/s at 10,000 clients";
+        for (String w : results.workloads()) {
+            Optional<RunResult> virtual = results.run("virtual", w).filter(r -> r.measured() && r.clients() == 10_000);
+            if (virtual.isEmpty() || !w.startsWith("echo-")) {
+                continue;
+            }
+            double best = SINGLE_THREAD.stream().map(e -> results.run(e, w)).flatMap(Optional::stream)
+                    .filter(RunResult::measured).mapToDouble(r -> r.summary().messagesPerSecond().median())
+                    .max().orElse(Double.NaN);
+            double r = virtual.get().summary().messagesPerSecond().median() / best;
+            return new Goal(goal, w + ": " + Format.ratio(r) + " of the faster single-thread engine",
+                    Double.isNaN(r) ? "not measured" : r >= 0.8 ? "met" : "missed");
+        }
+        return new Goal(goal, "-", "not measured");
+    }
+
+    private Goal threadedAtTenThousand() {
+        String goal = "threaded completes 10,000 clients without errors";
+        return results.runs().stream().filter(r -> r.engine().equals("threaded") && r.clients() == 10_000)
+                .findFirst().map(r -> new Goal(goal, r.workload() + ": " + r.errors() + " errors, "
+                        + r.peakThreads() + " threads at peak", r.errors() == 0 && r.measured() ? "met" : "missed"))
+                .orElse(new Goal(goal, "-", "not measured"));
+    }
+
+    private List<Goal> idleMemory() {
+        List<Goal> goals = new ArrayList<>();
+        Optional<String> idle = results.workloads().stream().filter(w -> w.startsWith("idle-")).findFirst();
+        if (idle.isEmpty()) {
+            goals.add(new Goal("memory per idle client", "-", "not measured"));
+            return goals;
+        }
+        double single = Double.NaN;
+        for (String engine : SINGLE_THREAD) {
+            Optional<RunResult> r = results.run(engine, idle.get()).filter(RunResult::measured);
+            if (r.isPresent()) {
+                double kb = r.get().kbPerConnection();
+                single = Double.isNaN(single) ? kb : Math.max(single, kb);
+                goals.add(new Goal(engine + ": at most 8 KB of memory per idle client", Format.number(kb)
+                        + " KiB per connection (" + idle.get() + ")", kb <= IDLE_BUDGET_KB ? "met" : "missed"));
+            }
+        }
+        Optional<RunResult> virtual = results.run("virtual", idle.get()).filter(RunResult::measured);
+        if (virtual.isPresent() && !Double.isNaN(single)) {
+            double r = virtual.get().kbPerConnection() / Math.max(single, 0.001);
+            goals.add(new Goal("virtual: memory per idle client within 2x of the single-thread engines",
+                    Format.number(virtual.get().kbPerConnection()) + " KiB per connection, " + Format.ratio(r)
+                            + " of the larger single-thread figure", r <= 2 ? "met" : "missed"));
+        }
+        return goals;
+    }
+
+    private List<RunResult> measured(String workload) {
+        return results.runs().stream().filter(r -> r.workload().equals(workload) && r.measured()).toList();
+    }
+
+    private static List<RunResult> sorted(List<RunResult> runs, ToDoubleFunction<RunResult> key) {
+        return runs.stream().sorted(Comparator.comparingDouble(key)).toList();
+    }
+}

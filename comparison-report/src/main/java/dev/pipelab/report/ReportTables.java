@@ -1,0 +1,82 @@
+package dev.pipelab.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The tables every format of the report shows, as rows of cells; each renderer only lays them out. */
+final class ReportTables {
+
+    /** The heading of a workload's table. */
+    static final List<String> RUN_HEADER = List.of("server", "msg/s", "p50 us", "p99 us", "p99.9 us",
+            "CPU us/msg", "fairness", "peak RSS MiB", "KiB/conn", "threads", "errors");
+
+    private ReportTables() {
+    }
+
+    /** One row per server that ran {@code workload}: medians with the range over repetitions. */
+    static List<List<String>> runRows(Results results, String workload) {
+        List<List<String>> rows = new ArrayList<>();
+        for (RunResult r : results.runs()) {
+            if (!r.workload().equals(workload)) {
+                continue;
+            }
+            RunResult.Summary s = r.summary();
+            rows.add(List.of(r.engine(), Format.spread(s.messagesPerSecond()), Format.spread(s.p50Micros()),
+                    Format.spread(s.p99Micros()), Format.spread(s.p999Micros()),
+                    Format.spread(s.cpuMicrosPerMessage()), Format.number(s.fairness().median()),
+                    Format.mib(r.peakRssKb()), Format.number(r.kbPerConnection()), Long.toString(r.peakThreads()),
+                    Long.toString(r.errors())));
+        }
+        return rows;
+    }
+
+    /** Notes below a workload's table: end-of-run checks and error samples. */
+    static List<String> runNotes(Results results, String workload) {
+        List<String> notes = new ArrayList<>();
+        for (RunResult r : results.runs()) {
+            if (r.workload().equals(workload) && r.verdict() != null) {
+                notes.add(r.engine() + ": " + r.verdict());
+            }
+            if (r.workload().equals(workload) && r.errors() > 0) {
+                notes.add(r.engine() + " FAILED: " + String.join("; ", r.errorSamples()));
+            }
+        }
+        return notes;
+    }
+
+    /** The lesson of each server: thread model, code size, and its costs as measured. */
+    static List<List<String>> lessonRows(Results results) {
+        List<List<String>> rows = new ArrayList<>();
+        for (EngineLesson lesson : results.lessons()) {
+            rows.add(List.of(lesson.server(), lesson.threadModel(),
+                    lesson.lines() > 0 ? lesson.lines() + " lines (" + lesson.className() + ")" : lesson.className(),
+                    measuredCosts(results, lesson.server())));
+        }
+        return rows;
+    }
+
+    /** The heading of the lessons table. */
+    static final List<String> LESSON_HEADER = List.of("server", "thread model", "code", "costs as measured");
+
+    private static String measuredCosts(Results results, String server) {
+        List<RunResult> runs = results.runs().stream().filter(r -> r.engine().equals(server) && r.measured()).toList();
+        if (runs.isEmpty()) {
+            return "-";
+        }
+        RunResult most = runs.stream().filter(r -> r.workload().startsWith("echo-"))
+                .max(java.util.Comparator.comparingInt(RunResult::clients)).orElse(runs.get(0));
+        String text = most.peakThreads() + " threads and " + Format.mib(most.peakRssKb()) + " MiB at "
+                + most.connections() + " connections (" + most.workload() + "), "
+                + Format.number(most.summary().cpuMicrosPerMessage().median()) + " us CPU per message there";
+        return runs.stream().filter(r -> r.workload().startsWith("idle-")).findFirst()
+                .map(r -> text + "; " + Format.number(r.kbPerConnection()) + " KiB per idle connection")
+                .orElse(text);
+    }
+
+    /** The heading of the goals table. */
+    static final List<String> GOAL_HEADER = List.of("goal", "measured", "verdict");
+
+    static List<List<String>> goalRows(Results results) {
+        return new Findings(results).goals().stream().map(g -> List.of(g.goal(), g.measured(), g.verdict())).toList();
+    }
+}

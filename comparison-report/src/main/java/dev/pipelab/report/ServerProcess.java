@@ -1,0 +1,125 @@
+package dev.pipelab.report;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One server under test in a JVM of its own: an engine started exactly as {@code pipelab serve}
+ * starts it (the CLI's main class, found by name on this JVM's class path), or the Netty
+ * reference. Started, it has printed its READY line; {@link #stop} sends SIGTERM and expects a
+ * clean exit 0; {@link #close} kills whatever is left.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    /** The CLI's main class; named, not linked, because the CLI depends on this module. */
+    static final String PIPELAB_MAIN = "dev.pipelab.cli.PipeLabCommand";
+
+    private final Process process;
+    private final Path socket;
+    private final Path errors;
+
+    private ServerProcess(Process process, Path socket, Path errors) {
+        this.process = process;
+        this.socket = socket;
+        this.errors = errors;
+    }
+
+    /** Starts {@code engine} (an engine key or {@link NettyEchoServer#KEY}) for {@code workload} in {@code dir}. */
+    static ServerProcess start(String engine, Workload workload, Path dir, Duration readyTimeout)
+            throws IOException, InterruptedException {
+        Path socket = dir.resolve("s.sock");
+        List<String> command = JavaCommand.of();
+        if (engine.equals(NettyEchoServer.KEY)) {
+            command.addAll(List.of(NettyEchoServer.class.getName(), "--socket", socket.toString()));
+        } else {
+            command.addAll(List.of(PIPELAB_MAIN, "serve", "--strategy", engine, "--pipe", socket.toString(),
+                    "--handler", workload.kind().handler(), "--counter-file", dir.resolve("counter").toString(),
+                    "--max-instances", Integer.toString(Math.max(255, workload.connections()))));
+        }
+        Path errors = dir.resolve("server.err");
+        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        ServerProcess server = new ServerProcess(process, socket, errors);
+        try {
+            server.awaitReady(readyTimeout);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("READY ")) {
+                        ready.complete(line);
+                    }
+                }
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new IOException("the server ended without READY"));
+        }, "pipelab-report-server-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("no READY from the server within " + timeout + stderrTail());
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage() + stderrTail(), e.getCause());
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path socket() {
+        return socket;
+    }
+
+    /** SIGTERM, then waits for the exit; null when it exited 0 in time, else what went wrong. */
+    String stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return "the server did not exit within " + timeout + " of SIGTERM";
+        }
+        return process.exitValue() == 0 ? null : "the server exited " + process.exitValue() + stderrTail();
+    }
+
+    private String stderrTail() {
+        try {
+            List<String> lines = Files.exists(errors) ? Files.readAllLines(errors) : List.of();
+            List<String> tail = new ArrayList<>(lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+            return tail.isEmpty() ? "" : "; its stderr ends: " + String.join(" | ", tail);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,445 @@
+package dev.pipelab.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipelab.api.PipeErrorException;
+import dev.pipelab.api.protocol.FrameDecoder;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load of one run: many clients of one server, driven from one thread and one Selector so
+ * that the driver stays cheap (a socket per client, never a thread). It runs in a process of its
+ * own, beside the server's, and reads the server's CPU, memory and threads from {@code /proc}.
+ *
+ * <ol>
+ *   <li>Connect every client (idle ones too), retrying while the server's backlog is full.
+ *   <li>Warm up: every busy client talks for the warm-up time.
+ *   <li>Measure {@code windows} windows back to back: replies verified, latency from request
+ *       to verified reply (HdrHistogram), server CPU, and how evenly the clients were served.
+ *   <li>Stop sending, wait for every reply still owed, run the workload's end-of-run check.
+ * </ol>
+ *
+ * <p>Every reply is checked byte for byte; a wrong one is an error, counted and sampled, and
+ * the driver exits 1. Bounded: each phase has a deadline, and what is unfinished then is an error.
+ */
+public final class WorkloadDriver {
+
+    /** Where {@link #main} prints its result, before the JSON. */
+    public static final String RESULT_PREFIX = "RESULT ";
+
+    private static final int MAX_ERROR_SAMPLES = 10;
+    private static final long THREAD_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+    /**
+     * How to run.
+     *
+     * @param socket the server's socket path
+     * @param workload what the clients do
+     * @param serverPid the server's process id, to measure it
+     * @param warmup talking before the first window
+     * @param window length of each measured window
+     * @param windows how many windows
+     * @param connectTimeout how long all clients may take to connect
+     */
+    public record Settings(Path socket, Workload workload, long serverPid, Duration warmup, Duration window,
+            int windows, Duration connectTimeout) {
+    }
+
+    /** One client's connection and its place in the conversation. */
+    private final class Client {
+        final int id;
+        final boolean busy;
+        final long[] sentAt;
+        SocketChannel channel;
+        SelectionKey key;
+        FrameDecoder decoder;
+        ByteBuffer pending; // bytes of requests the socket did not take yet
+        long sent;
+        long received;
+        long receivedInWindow;
+        boolean failed;
+        boolean everConnected;
+
+        Client(int id, boolean busy) {
+            this.id = id;
+            this.busy = busy;
+            this.sentAt = new long[settings.workload().depth()];
+        }
+
+        long inFlight() {
+            return failed ? 0 : sent - received;
+        }
+    }
+
+    private final Settings settings;
+    private final Workload workload;
+    private final Exchange exchange;
+    private final UnixDomainSocketAddress address;
+    private final ProcessMeter server;
+    private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
+    private final ByteBuffer writeBuffer;
+    private final List<Client> busy = new ArrayList<>();
+    private final List<Client> idle = new ArrayList<>();
+    private final ArrayDeque<Client> reconnects = new ArrayDeque<>();
+    private final List<String> errorSamples = new ArrayList<>();
+    private Selector selector;
+    private boolean sending = true;
+    private long errors;
+    private long peakThreads;
+    private long nextThreadSample;
+
+    /** A driver for one run. */
+    public WorkloadDriver(Settings settings) {
+        this.settings = settings;
+        this.workload = settings.workload();
+        this.exchange = Exchange.of(workload);
+        this.address = UnixDomainSocketAddress.of(settings.socket());
+        this.server = ProcessMeter.of(settings.serverPid());
+        this.writeBuffer = ByteBuffer.allocateDirect(exchange.requestFrameBytes() * workload.depth());
+    }
+
+    /** Runs the whole load; never throws for a server's fault, which shows as errors instead. */
+    public DriverReport run() throws IOException {
+        long rssBefore = server.rssKb();
+        List<DriverReport.Window> windows = new ArrayList<>();
+        long rssLoaded = 0;
+        try (Selector s = Selector.open()) {
+            selector = s;
+            for (int i = 0; i < workload.clients(); i++) {
+                busy.add(new Client(i, true));
+            }
+            for (int i = 0; i < workload.idleClients(); i++) {
+                idle.add(new Client(workload.clients() + i, false));
+            }
+            connectAll();
+            for (Client c : busy) {
+                send(c);
+            }
+            pump(System.nanoTime() + settings.warmup().toNanos());
+            rssLoaded = server.rssKb();
+            for (int w = 0; w < settings.windows(); w++) {
+                windows.add(measureWindow());
+            }
+            drain();
+            String inconsistency = exchange.finish();
+            if (inconsistency != null) {
+                error(inconsistency);
+            }
+        } finally {
+            closeAll();
+        }
+        int connected = (int) (busy.stream().filter(c -> c.everConnected).count()
+                + idle.stream().filter(c -> c.everConnected).count());
+        return new DriverReport(workload.name(), workload.connections(), connected, errors, List.copyOf(errorSamples),
+                errors == 0 ? exchange.verdict() : null, rssBefore, rssLoaded, server.peakRssKb(), peakThreads,
+                windows);
+    }
+
+    private DriverReport.Window measureWindow() {
+        latency.reset();
+        busy.forEach(c -> c.receivedInWindow = 0);
+        long messagesBefore = busy.stream().mapToLong(c -> c.received).sum();
+        double cpuBefore = server.cpuSeconds();
+        long start = System.nanoTime();
+        pump(start + settings.window().toNanos());
+        long end = System.nanoTime();
+        double cpu = server.cpuSeconds() - cpuBefore;
+        long messages = busy.stream().mapToLong(c -> c.received).sum() - messagesBefore;
+        long[] perClient = busy.stream().mapToLong(c -> c.receivedInWindow).toArray();
+        return new DriverReport.Window(messages, (end - start) / 1e9, cpu, Statistics.percentileMicros(latency, 50),
+                Statistics.percentileMicros(latency, 99), Statistics.percentileMicros(latency, 99.9),
+                Statistics.jainIndex(perClient),
+                Statistics.slowestShare(perClient));
+    }
+
+    /** Phase 1: connects every client; a full backlog (EAGAIN) means the server is busy, so retry. */
+    private void connectAll() throws IOException {
+        long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
+        ArrayDeque<Client> toConnect = new ArrayDeque<>(busy);
+        toConnect.addAll(idle);
+        while (!toConnect.isEmpty() && System.nanoTime() < deadline) {
+            int before = toConnect.size();
+            for (int n = toConnect.size(); n > 0; n--) {
+                Client c = toConnect.poll();
+                if (!connect(c)) {
+                    toConnect.add(c);
+                }
+            }
+            if (toConnect.size() == before) {
+                selector.select(1); // let the server accept; replies cannot come yet
+                selector.selectedKeys().clear();
+            }
+            sampleThreads();
+        }
+        for (Client c : toConnect) {
+            fail(c, "could not connect within " + settings.connectTimeout() + " (the server stayed busy)");
+        }
+    }
+
+    /** True when {@code c} is connected or has failed for good; false when the backlog is full. */
+    private boolean connect(Client c) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.configureBlocking(false);
+            ch.connect(address);
+        } catch (IOException e) {
+            ch.close();
+            if (String.valueOf(e.getMessage()).contains("Resource temporarily unavailable")) {
+                return false; // the backlog is full: ERROR_PIPE_BUSY
+            }
+            fail(c, "connect: " + e);
+            return true;
+        }
+        c.channel = ch;
+        c.everConnected = true;
+        c.decoder = FrameDecoder.forClient(Math.max(1024, workload.payloadBytes()));
+        c.key = ch.register(selector, SelectionKey.OP_READ, c);
+        return true;
+    }
+
+    /** Runs the conversation until {@code deadline}: reads, checks, sends the next requests. */
+    private void pump(long deadline) {
+        long now;
+        while ((now = System.nanoTime()) < deadline) {
+            try {
+                retryReconnects();
+                long waitMillis = reconnects.isEmpty() ? Math.max(1, Math.min(10, (deadline - now) / 1_000_000)) : 1;
+                selector.select(waitMillis);
+            } catch (IOException e) {
+                error("selector: " + e);
+                return;
+            }
+            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext()) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                Client c = (Client) key.attachment();
+                if (c.failed || !key.isValid()) {
+                    continue;
+                }
+                if (key.isReadable()) {
+                    read(c);
+                }
+                if (!c.failed && key.isValid() && key.isWritable()) {
+                    send(c);
+                }
+            }
+            sampleThreads();
+        }
+    }
+
+    /** Phase 4: stop sending, and collect every reply still owed. */
+    private void drain() {
+        sending = false;
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (busy.stream().anyMatch(c -> c.inFlight() > 0) && System.nanoTime() < deadline) {
+            pump(Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50)));
+        }
+        for (Client c : busy) {
+            if (c.inFlight() > 0) {
+                fail(c, c.inFlight() + " replies still owed " + DRAIN_TIMEOUT.toSeconds() + " s after the last request");
+            }
+        }
+    }
+
+    private void read(Client c) {
+        try {
+            while (true) {
+                readBuffer.clear();
+                int n = c.channel.read(readBuffer);
+                if (n < 0) {
+                    if (sending || c.inFlight() > 0) {
+                        fail(c, "the server closed the connection after " + c.received + " replies");
+                    } else {
+                        close(c);
+                    }
+                    return;
+                }
+                if (n == 0) {
+                    break;
+                }
+                readBuffer.flip();
+                byte[] reply;
+                while ((reply = c.decoder.decode(readBuffer)) != null) {
+                    if (!accept(c, reply)) {
+                        return;
+                    }
+                }
+            }
+            send(c);
+        } catch (PipeErrorException e) {
+            fail(c, "error frame: " + e.getMessage());
+        } catch (IOException e) {
+            fail(c, "read: " + e);
+        }
+    }
+
+    /** Checks one reply; false when the client is done with this connection (failed, or churned). */
+    private boolean accept(Client c, byte[] reply) {
+        if (!c.busy || c.inFlight() == 0) {
+            fail(c, "a reply nobody asked for (" + reply.length + " bytes)");
+            return false;
+        }
+        long seq = c.received;
+        String wrong = exchange.check(c.id, seq, reply);
+        if (wrong != null) {
+            fail(c, wrong);
+            return false;
+        }
+        latency.recordValue(Math.min(latency.getHighestTrackableValue(),
+                System.nanoTime() - c.sentAt[(int) (seq % c.sentAt.length)]));
+        c.received++;
+        c.receivedInWindow++;
+        if (workload.kind() == Workload.Kind.CHURN) {
+            churn(c);
+            return false;
+        }
+        return true;
+    }
+
+    /** Churn: the exchange is done, so hang up and call again. */
+    private void churn(Client c) {
+        close(c);
+        if (sending) {
+            reconnects.add(c);
+        }
+    }
+
+    private void retryReconnects() throws IOException {
+        for (int n = reconnects.size(); n > 0; n--) {
+            Client c = reconnects.poll();
+            long started = System.nanoTime();
+            if (connect(c)) {
+                if (!c.failed) {
+                    send(c);
+                    c.sentAt[0] = started; // churn latency: from the call to the verified reply
+                }
+            } else {
+                reconnects.add(c);
+            }
+        }
+    }
+
+    /** Writes what is pending, then new requests while the workload allows more in flight. */
+    private void send(Client c) {
+        try {
+            if (c.pending != null) {
+                c.channel.write(c.pending);
+                if (c.pending.hasRemaining()) {
+                    c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    return;
+                }
+                c.pending = null;
+            }
+            writeBuffer.clear();
+            while (sending && c.inFlight() < workload.depth()
+                    && (workload.kind() != Workload.Kind.CHURN || c.sent == c.received)) {
+                long seq = c.sent++;
+                exchange.writeRequest(c.id, seq, writeBuffer);
+                c.sentAt[(int) (seq % c.sentAt.length)] = System.nanoTime();
+            }
+            writeBuffer.flip();
+            if (writeBuffer.hasRemaining()) {
+                c.channel.write(writeBuffer);
+                if (writeBuffer.hasRemaining()) {
+                    c.pending = ByteBuffer.allocate(writeBuffer.remaining()).put(writeBuffer).flip();
+                }
+            }
+            c.key.interestOps(SelectionKey.OP_READ | (c.pending != null ? SelectionKey.OP_WRITE : 0));
+        } catch (IOException e) {
+            fail(c, "write: " + e);
+        }
+    }
+
+    private void sampleThreads() {
+        long now = System.nanoTime();
+        if (now >= nextThreadSample) {
+            peakThreads = Math.max(peakThreads, server.threads());
+            nextThreadSample = now + THREAD_SAMPLE_NANOS;
+        }
+    }
+
+    private void fail(Client c, String why) {
+        if (c.failed) {
+            return;
+        }
+        c.failed = true;
+        error("client " + c.id + ": " + why);
+        close(c);
+    }
+
+    private void error(String what) {
+        errors++;
+        if (errorSamples.size() < MAX_ERROR_SAMPLES) {
+            errorSamples.add(what);
+        }
+    }
+
+    private void close(Client c) {
+        if (c.channel != null) {
+            try {
+                c.channel.close();
+            } catch (IOException e) {
+                // closing our own end: nothing more to learn
+            }
+            c.channel = null;
+            c.pending = null;
+        }
+    }
+
+    private void closeAll() {
+        busy.forEach(this::close);
+        idle.forEach(this::close);
+    }
+
+    /**
+     * {@code WorkloadDriver --socket PATH --workload NAME --server-pid PID [--warmup-ms N]
+     * [--window-ms N] [--windows N] [--connect-timeout-s N]}: prints one {@code RESULT {json}}
+     * line; exits 0 when every reply was right, 1 otherwise.
+     */
+    public static void main(String[] args) throws IOException {
+        Path socket = null;
+        Workload workload = null;
+        long pid = -1;
+        long warmupMs = 1000;
+        long windowMs = 2000;
+        int windows = 3;
+        long connectTimeoutS = 120;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--socket" -> socket = Path.of(v);
+                case "--workload" -> workload = Workload.parse(v);
+                case "--server-pid" -> pid = Long.parseLong(v);
+                case "--warmup-ms" -> warmupMs = Long.parseLong(v);
+                case "--window-ms" -> windowMs = Long.parseLong(v);
+                case "--windows" -> windows = Integer.parseInt(v);
+                case "--connect-timeout-s" -> connectTimeoutS = Long.parseLong(v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (socket == null || workload == null || pid < 0) {
+            throw new IllegalArgumentException("--socket, --workload and --server-pid are required");
+        }
+        DriverReport report = new WorkloadDriver(new Settings(socket, workload, pid, Duration.ofMillis(warmupMs),
+                Duration.ofMillis(windowMs), windows, Duration.ofSeconds(connectTimeoutS))).run();
+        System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(report));
+        System.out.flush();
+        System.exit(report.errors() == 0 ? 0 : 1);
+    }
+}

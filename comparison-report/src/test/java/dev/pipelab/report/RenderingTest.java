@@ -1,0 +1,81 @@
+package dev.pipelab.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Renders the report from a fixed {@code results.json} (a real run: overlapped, threaded and Netty). */
+class RenderingTest {
+
+    private static Results results;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void readFixture() throws Exception {
+        results = Results.read(fixture());
+    }
+
+    private static Path fixture() throws URISyntaxException {
+        return Path.of(RenderingTest.class.getResource("/results.json").toURI());
+    }
+
+    @Test
+    void resultsSurviveAWriteAndARead() throws Exception {
+        results.write(dir.resolve("again.json"));
+        assertThat(Results.read(dir.resolve("again.json"))).isEqualTo(results);
+    }
+
+    @Test
+    void thePageIsSelfContainedAndHoldsEveryServerWorkloadAndChart() {
+        String html = HtmlReport.render(results);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg", "Throughput", "p99 latency",
+                "Peak threads", "Server CPU per message", "Fairness", "Performance goals", "The engines");
+        // Nothing is fetched: the only URL is the SVG namespace, which is a name, not a link.
+        assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http://", "https://", "<script",
+                "<link");
+        for (String workload : results.workloads()) {
+            assertThat(html).contains("<h3>" + workload + "</h3>");
+        }
+        for (String server : results.servers()) {
+            assertThat(html).contains("<td>" + server + "</td>");
+        }
+    }
+
+    @Test
+    void markdownHasATableRowPerRun() {
+        String md = MarkdownReport.render(results);
+        assertThat(md).contains("## Summary", "## Performance goals", "| server | msg/s |");
+        long rows = md.lines().filter(l -> l.matches("\\| (threaded|overlapped|completion|virtual|netty) \\| [0-9].*"))
+                .count();
+        assertThat(rows).isEqualTo(results.runs().size());
+    }
+
+    @Test
+    void csvHasARowPerMeasuredWindow() {
+        String csv = CsvReport.render(results);
+        int windows = results.runs().stream().mapToInt(r -> Math.max(1, r.windows().size())).sum();
+        assertThat(csv.lines()).hasSize(1 + windows).first().isEqualTo(CsvReport.HEADER);
+    }
+
+    @Test
+    void theSummaryNamesAWinnerPerWorkloadWithItsLead() {
+        assertThat(new Findings(results).winners()).hasSize(results.workloads().size())
+                .allMatch(line -> line.contains(" leads with ") && line.contains("x of "));
+    }
+
+    @Test
+    void everyFileIsWritten() throws Exception {
+        ComparisonReport.write(results, dir);
+        for (String file : new String[] {ComparisonReport.HTML, ComparisonReport.MARKDOWN, ComparisonReport.JSON,
+            ComparisonReport.CSV}) {
+            assertThat(Files.size(dir.resolve(file))).as(file).isPositive();
+        }
+    }
+}
