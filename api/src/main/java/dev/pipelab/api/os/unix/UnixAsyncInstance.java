@@ -117,7 +117,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         if (decodeBuffered()) {
             return true; // a whole message was already here
         }
-        updateInterest();
+        wantReady(SelectionKey.OP_READ);
         return false;
     }
 
@@ -138,6 +138,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     void performRead() {
         if (!readPending) {
+            notReady(SelectionKey.OP_READ); // readable, but nobody reads now: stop asking
             return;
         }
         try {
@@ -168,7 +169,6 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     private void finishRead(IOException failure) {
         readPending = false;
         readFailure = failure;
-        updateInterest();
         onRead.run();
     }
 
@@ -191,7 +191,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         if (!writePending) {
             return true;
         }
-        updateInterest();
+        wantReady(SelectionKey.OP_WRITE);
         return false;
     }
 
@@ -207,6 +207,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     void performWrite() {
         if (!writePending) {
+            notReady(SelectionKey.OP_WRITE); // writable, but nothing to write now: stop asking
             return;
         }
         try {
@@ -220,13 +221,24 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         writePending = false;
         writeFailure = failure;
         writeBuffers = null;
-        updateInterest();
         onWritten.run();
     }
 
-    private void updateInterest() {
-        if (key != null && key.isValid()) {
-            key.interestOps((readPending ? SelectionKey.OP_READ : 0) | (writePending ? SelectionKey.OP_WRITE : 0));
+    /*
+     * Interest is added when an operation has to wait, and removed only when the selector
+     * reports the key ready with no operation waiting. A finished operation leaves its interest
+     * registered: the next one usually starts before the next select, and turning it off and on
+     * again would cost two epoll_ctl calls a message.
+     */
+    private void wantReady(int op) {
+        if (key != null && key.isValid() && (key.interestOps() & op) == 0) {
+            key.interestOps(key.interestOps() | op);
+        }
+    }
+
+    private void notReady(int op) {
+        if (key != null && key.isValid() && (key.interestOps() & op) != 0) {
+            key.interestOps(key.interestOps() & ~op);
         }
     }
 

@@ -37,7 +37,11 @@ final class UnixOverlappedPipe implements OverlappedPipe {
             throws IOException {
         io.checkOwner();
         long deadline = System.nanoTime() + timeout.toNanos();
-        io.poll(0); // ready I/O first, so instances whose events are already set cannot starve the rest
+        if (wakeEvent.isSet() || io.nextSignalledFrom(first) < 0) {
+            // Before the scan wraps around, do the ready I/O: each round over the signalled
+            // instances polls once, so instances whose events stay set cannot starve the rest.
+            io.poll(0);
+        }
         while (true) {
             if (wakeEvent.isSet()) {
                 wakeEvent.reset();

@@ -91,14 +91,19 @@ final class UnixSelectorIo {
         }
     }
 
-    /** The lowest signalled instance ordinal at or after {@code from}, wrapping; -1 if none. */
-    int nextSignalled(int from) {
+    /** The lowest signalled instance ordinal at or after {@code from}, not wrapping; -1 if none. */
+    int nextSignalledFrom(int from) {
         for (UnixEvent e; (e = remoteSignals.poll()) != null; ) {
             if (e.ordinal() >= 0 && e.isSet()) {
                 signalledInstances.set(e.ordinal());
             }
         }
-        int i = signalledInstances.nextSetBit(Math.max(0, from));
+        return signalledInstances.nextSetBit(Math.max(0, from));
+    }
+
+    /** The lowest signalled instance ordinal at or after {@code from}, wrapping; -1 if none. */
+    int nextSignalled(int from) {
+        int i = nextSignalledFrom(from);
         return i >= 0 ? i : signalledInstances.nextSetBit(0);
     }
 
