@@ -23,7 +23,6 @@ import java.nio.channels.SocketChannel;
  */
 final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance {
 
-    private static final int READ_BUFFER_BYTES = 8 * 1024;
 
     private enum Operation { NONE, CONNECT, READ, WRITE }
 
@@ -34,7 +33,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     private SelectionKey key;
     private PeerIdentity peer = PeerIdentity.UNKNOWN;
     private FrameDecoder decoder;
-    private ByteBuffer readBuffer;
+    private ByteBuffer leftover; // bytes read past the last whole message, or null: most of the time
 
     private Operation lastStarted = Operation.NONE;
     private boolean connectPending;
@@ -102,7 +101,6 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         key = client.register(io.selector(), 0, this);
         peer = UnixPipeInstance.peerOf(client);
         decoder = FrameDecoder.forServer(maxMessageBytes);
-        readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES).flip();
     }
 
     private boolean startRead(Runnable completion) throws IOException {
@@ -123,8 +121,11 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     /** Finishes the pending read from bytes already buffered, if they hold a whole message. */
     private boolean decodeBuffered() {
+        if (leftover == null) {
+            return false;
+        }
         try {
-            byte[] m = decoder.decode(readBuffer);
+            byte[] m = decodeFrom(leftover);
             if (m == null) {
                 return false;
             }
@@ -136,22 +137,40 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         return true;
     }
 
+    /** Decodes from {@code bytes}; keeps what follows a whole message for the next read. */
+    private byte[] decodeFrom(ByteBuffer bytes) throws IOException {
+        byte[] m = decoder.decode(bytes);
+        if (!bytes.hasRemaining()) {
+            leftover = null;
+        } else if (bytes != leftover) {
+            leftover = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip(); // frames came coalesced
+        }
+        return m;
+    }
+
     void performRead() {
         if (!readPending) {
             notReady(SelectionKey.OP_READ); // readable, but nobody reads now: stop asking
             return;
         }
         try {
+            // Reads go through the loop's one buffer, so an idle client costs no buffer of its own.
+            ByteBuffer shared = io.readBuffer();
             while (true) {
-                byte[] m = decoder.decode(readBuffer);
+                byte[] m = leftover != null ? decodeFrom(leftover) : null;
                 if (m != null) {
                     message = m;
                     finishRead(null);
                     return;
                 }
-                readBuffer.clear();
-                int n = channel.read(readBuffer);
-                readBuffer.flip();
+                shared.clear();
+                int n = channel.read(shared);
+                shared.flip();
+                if (n > 0 && (m = decodeFrom(shared)) != null) {
+                    message = m;
+                    finishRead(null);
+                    return;
+                }
                 if (n == 0) {
                     return; // still pending
                 }
@@ -278,7 +297,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         }
         peer = PeerIdentity.UNKNOWN;
         decoder = null;
-        readBuffer = null;
+        leftover = null;
     }
 
     // ---- the overlapped style

@@ -1,6 +1,7 @@
 package dev.pipelab.api.os.unix;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -19,6 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class UnixSelectorIo {
 
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+
     private final UnixListener listener;
     private final Selector selector;
     private final SelectionKey listenerKey;
@@ -26,6 +29,7 @@ final class UnixSelectorIo {
     private final Queue<Runnable> apcs = new ConcurrentLinkedQueue<>();
     private final Queue<UnixEvent> remoteSignals = new ConcurrentLinkedQueue<>();
     private final BitSet signalledInstances = new BitSet();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private volatile Thread owner;
     private int instances;
 
@@ -39,6 +43,11 @@ final class UnixSelectorIo {
             selector.close();
             throw e;
         }
+    }
+
+    /** The one buffer every read of the owning thread goes through; its contents last until the next read. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     UnixListener listener() {
