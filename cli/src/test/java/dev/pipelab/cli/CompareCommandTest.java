@@ -41,4 +41,24 @@ class CompareCommandTest {
                 .anyMatch(l -> l.startsWith("overlapped,echo-c10-64B-pingpong"))
                 .anyMatch(l -> l.startsWith("virtual,echo-c10-64B-pingpong"));
     }
+
+    @Test
+    void aTinyBroadcastChecksTheOrderOnBothEnginesAndLeavesTheReferenceOut() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = PipeLabCommand.run(new String[] {"compare", "--engines", "overlapped,threaded",
+            "--workloads", "broadcast-p4", "--warmup-ms", "200", "--window-ms", "300", "--repetitions", "1",
+            "--out", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
+        Results results = Results.read(dir.resolve(ComparisonReport.JSON));
+        assertThat(results.runs()).extracting(RunResult::engine).containsExactly("overlapped", "threaded");
+        assertThat(results.runs()).allSatisfy(r -> {
+            assertThat(r.errors()).as("%s", r.errorSamples()).isZero();
+            assertThat(r.verdict()).contains("exactly once", "one total order");
+            assertThat(r.windows()).singleElement().satisfies(w -> assertThat(w.messages()).isPositive());
+        });
+        assertThat(Files.readString(dir.resolve(ComparisonReport.MARKDOWN)))
+                .contains("netty: n/a: the reference is an echo server");
+    }
 }

@@ -37,7 +37,7 @@ interface Exchange {
             case ECHO, CHURN, IDLE -> new Echo(workload.payloadBytes());
             case ANSWER -> new Answer(workload.payloadBytes());
             case COUNTER -> new Counter();
-            case BROADCAST -> throw new IllegalArgumentException("broadcast has no request/reply exchange");
+            case BROADCAST -> new Broadcast(workload.clients(), workload.payloadBytes());
         };
     }
 
@@ -162,6 +162,86 @@ interface Exchange {
         @Override
         public String verdict() {
             return acknowledged + " increments acknowledged, totals 1.." + highest + " each seen once: no update lost";
+        }
+    }
+
+    /**
+     * Broadcast: each request is a move that the server delivers to every other player, and no
+     * reply comes back. A move carries its sender, its sequence number, its send time (this
+     * process's {@link System#nanoTime}, for the fan-out latency) and the echo pattern; each
+     * delivery is checked byte for byte and then by {@link BroadcastOrder}. "Check" here is of a
+     * delivery to {@code client}, not of a reply.
+     */
+    final class Broadcast implements Exchange {
+        /** Bytes of a move's header: sender, sequence number, send time. */
+        static final int HEADER_BYTES = 20;
+        private final int payloadBytes;
+        private final BroadcastOrder order;
+
+        Broadcast(int players, int payloadBytes) {
+            this.payloadBytes = payloadBytes;
+            this.order = new BroadcastOrder(players);
+        }
+
+        @Override
+        public void writeRequest(int client, long seq, ByteBuffer out) {
+            out.putInt(payloadBytes).putInt(client).putLong(seq).putLong(System.nanoTime());
+            for (int i = HEADER_BYTES; i < payloadBytes; i++) {
+                out.put(Echo.pattern(client, seq, i));
+            }
+            order.sent(client, seq);
+        }
+
+        @Override
+        public int requestFrameBytes() {
+            return 4 + payloadBytes;
+        }
+
+        @Override
+        public String check(int client, long delivery, byte[] move) {
+            if (move.length != payloadBytes) {
+                return "delivery " + delivery + " has " + move.length + " bytes, moves have " + payloadBytes;
+            }
+            int sender = sender(move);
+            long seq = ByteBuffer.wrap(move).getLong(4);
+            for (int i = HEADER_BYTES; i < payloadBytes; i++) {
+                if (move[i] != Echo.pattern(sender, seq, i)) {
+                    return "move " + seq + " of player " + sender + " differs from what was sent at byte " + i;
+                }
+            }
+            return order.delivered(client, sender, seq);
+        }
+
+        @Override
+        public String finish() {
+            return order.missing();
+        }
+
+        @Override
+        public String verdict() {
+            return order.moves() + " moves, " + order.deliveries() + " deliveries: every player received every other"
+                    + " player's moves exactly once and in sending order, never its own, and all players saw them in"
+                    + " one total order";
+        }
+
+        /** The player that sent {@code move}. */
+        static int sender(byte[] move) {
+            return ByteBuffer.wrap(move).getInt(0);
+        }
+
+        /** When {@code move} was sent, in this process's {@link System#nanoTime}. */
+        static long sentNanos(byte[] move) {
+            return ByteBuffer.wrap(move).getLong(12);
+        }
+
+        /** Moves of {@code player} that some player in the game has not received yet. */
+        long undelivered(int player) {
+            return order.undelivered(player);
+        }
+
+        /** Drops {@code player} from the game after an error: it is neither checked nor waited for any more. */
+        void leave(int player) {
+            order.leave(player);
         }
     }
 }

@@ -30,9 +30,12 @@ final class ReportTables {
         return rows;
     }
 
-    /** Notes below a workload's table: end-of-run checks and error samples. */
+    /** Notes below a workload's table: a reference that could not run it, end-of-run checks and error samples. */
     static List<String> runNotes(Results results, String workload) {
         List<String> notes = new ArrayList<>();
+        if (results.servers().contains(NettyEchoServer.KEY) && results.run(NettyEchoServer.KEY, workload).isEmpty()) {
+            notes.add(NettyEchoServer.KEY + ": n/a: the reference is an echo server");
+        }
         for (RunResult r : results.runs()) {
             if (r.workload().equals(workload) && r.verdict() != null) {
                 notes.add(r.engine() + ": " + r.verdict());

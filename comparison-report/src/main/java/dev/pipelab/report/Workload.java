@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * One workload of the report, named so that the name says all of it: {@code echo-c100-64B-pingpong},
- * {@code echo-c1000-4KiB-pipelined}, {@code answer-c100},
+ * {@code echo-c1000-4KiB-pipelined}, {@code answer-c100}, {@code broadcast-p10},
  * {@code counter-c100}, {@code churn-c10}, {@code idle-k1000-c10}.
  *
  * @param kind what the clients do
@@ -53,7 +53,7 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
     }
 
     private static final Pattern NAME = Pattern.compile(
-            "(echo|answer|broadcast|counter|churn|idle)(?:-k(\\d+))?-c(\\d+)(?:-(\\d+)(B|KiB))?(?:-(pingpong|pipelined))?");
+            "(echo|answer|broadcast|counter|churn|idle)(?:-k(\\d+))?-([cp])(\\d+)(?:-(\\d+)(B|KiB))?(?:-(pingpong|pipelined))?");
 
     public Workload {
         if (clients < 1) {
@@ -62,8 +62,9 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         if (kind == Kind.BROADCAST && clients < 2) {
             throw new IllegalArgumentException("broadcast needs at least 2 players, was " + clients);
         }
-        if (kind == Kind.BROADCAST) {
-            throw new IllegalArgumentException("the broadcast workload is not driven yet");
+        if (kind == Kind.BROADCAST && payloadBytes < Exchange.Broadcast.HEADER_BYTES) {
+            throw new IllegalArgumentException("broadcast payloadBytes must be >= " + Exchange.Broadcast.HEADER_BYTES
+                    + " (sender, sequence and send time), was " + payloadBytes);
         }
         if (payloadBytes < 8) {
             throw new IllegalArgumentException("payloadBytes must be >= 8 (client id and sequence), was " + payloadBytes);
@@ -85,20 +86,32 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         return new Workload(Kind.IDLE, busy, 64, 1, idle);
     }
 
+    /** {@code players} players of the broadcast game, each with one move at a time not yet received by all. */
+    public static Workload broadcast(int players) {
+        return of(Kind.BROADCAST, players);
+    }
+
     /** The workload a {@link #name()} names. */
     public static Workload parse(String name) {
         Matcher m = NAME.matcher(name.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("unknown workload '" + name + "'; names look like "
-                    + "echo-c100-64B-pingpong, echo-c100-4KiB-pipelined, answer-c100, counter-c100,"
-                    + " churn-c10, idle-k1000-c10");
+            throw unknown(name);
         }
         Kind kind = Kind.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT));
+        if (m.group(3).equals("p") != (kind == Kind.BROADCAST)) {
+            throw unknown(name); // players (-p) for broadcast, clients (-c) for the rest
+        }
         int idle = m.group(2) != null ? Integer.parseInt(m.group(2)) : 0;
-        int clients = Integer.parseInt(m.group(3));
-        int payload = m.group(4) == null ? 64 : Integer.parseInt(m.group(4)) * (m.group(5).equals("KiB") ? 1024 : 1);
-        int depth = "pipelined".equals(m.group(6)) ? PIPELINE_DEPTH : 1;
+        int clients = Integer.parseInt(m.group(4));
+        int payload = m.group(5) == null ? 64 : Integer.parseInt(m.group(5)) * (m.group(6).equals("KiB") ? 1024 : 1);
+        int depth = "pipelined".equals(m.group(7)) ? PIPELINE_DEPTH : 1;
         return new Workload(kind, clients, payload, depth, idle);
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown workload '" + name + "'; names look like "
+                + "echo-c100-64B-pingpong, echo-c100-4KiB-pipelined, answer-c100, broadcast-p10, counter-c100,"
+                + " churn-c10, idle-k1000-c10");
     }
 
     /** The name of this workload, which {@link #parse} reads back. */
@@ -106,13 +119,15 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         return switch (kind) {
             case ECHO -> "echo-c" + clients + "-" + size(payloadBytes) + (depth > 1 ? "-pipelined" : "-pingpong");
             case IDLE -> "idle-k" + idleClients + "-c" + clients;
+            case BROADCAST -> "broadcast-p" + clients + (payloadBytes != 64 ? "-" + size(payloadBytes) : "")
+                    + (depth > 1 ? "-pipelined" : "");
             default -> kind.label() + "-c" + clients;
         };
     }
 
     /** The family of workloads this one belongs to, one chart line per engine: the name without the client count. */
     public String family() {
-        return name().replaceFirst("-c\\d+", "");
+        return name().replaceFirst("-[cp]\\d+", "");
     }
 
     /** Connections the server holds at once. */
@@ -132,10 +147,10 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
     /** The {@code --quick} matrix: a few minutes on 2 cores. */
     public static List<Workload> quick() {
         return List.of(echo(1, 64, false), echo(100, 64, false), echo(1000, 64, false), echo(10_000, 64, false),
-                of(Kind.CHURN, 10), idle(1000, 10));
+                broadcast(10), of(Kind.CHURN, 10), idle(1000, 10));
     }
 
-    /** The {@code --full} matrix: every workload the driver can run (broadcast is not driven yet). */
+    /** The {@code --full} matrix: every workload the driver can run. */
     public static List<Workload> full() {
         List<Workload> all = new ArrayList<>();
         for (int payload : new int[] {64, 4096}) {
@@ -146,6 +161,7 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
             }
         }
         all.add(of(Kind.ANSWER, 100));
+        all.add(broadcast(10));
         all.add(of(Kind.COUNTER, 100));
         all.add(of(Kind.CHURN, 10));
         all.add(idle(10_000, 10));

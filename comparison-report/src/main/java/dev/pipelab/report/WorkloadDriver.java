@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  * own, beside the server's, and reads the server's CPU, memory and threads from {@code /proc}.
  *
  * <ol>
- *   <li>Connect every client (idle ones too), retrying while the server's backlog is full.
+ *   <li>Connect every client (idle ones too), retrying while the server's backlog is full; for
+ *       broadcast, wait until the server has registered every player.
  *   <li>Warm up: every busy client talks for the warm-up time.
  *   <li>Measure {@code windows} windows back to back: replies verified, latency from request
  *       to verified reply (HdrHistogram), server CPU, and how evenly the clients were served.
@@ -34,6 +35,12 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Every reply is checked byte for byte; a wrong one is an error, counted and sampled, and
  * the driver exits 1. Bounded: each phase has a deadline, and what is unfinished then is an error.
+ *
+ * <p>Broadcast has no replies: each player's moves are delivered to the others, and each
+ * delivery counts as a message, timed from the move's send time. A player sends its next move
+ * only while fewer than {@code depth} of its moves are still undelivered to some player, so the
+ * server never queues more than {@code players x depth} moves for anyone, far below the
+ * per-session outbound bound past which it would drop a slow listener by design.
  */
 public final class WorkloadDriver {
 
@@ -43,6 +50,7 @@ public final class WorkloadDriver {
     private static final int MAX_ERROR_SAMPLES = 10;
     private static final long THREAD_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /**
      * How to run.
@@ -73,6 +81,7 @@ public final class WorkloadDriver {
         long receivedInWindow;
         boolean failed;
         boolean everConnected;
+        boolean joined; // broadcast: the server has delivered a frame to it, so it is registered as a player
 
         Client(int id, boolean busy) {
             this.id = id;
@@ -81,13 +90,17 @@ public final class WorkloadDriver {
         }
 
         long inFlight() {
-            return failed ? 0 : sent - received;
+            if (failed) {
+                return 0;
+            }
+            return broadcast != null ? broadcast.undelivered(id) : sent - received;
         }
     }
 
     private final Settings settings;
     private final Workload workload;
     private final Exchange exchange;
+    private final Exchange.Broadcast broadcast; // null unless the workload is broadcast
     private final UnixDomainSocketAddress address;
     private final ProcessMeter server;
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
@@ -108,6 +121,7 @@ public final class WorkloadDriver {
         this.settings = settings;
         this.workload = settings.workload();
         this.exchange = Exchange.of(workload);
+        this.broadcast = exchange instanceof Exchange.Broadcast b ? b : null;
         this.address = UnixDomainSocketAddress.of(settings.socket());
         this.server = ProcessMeter.of(settings.serverPid());
         this.writeBuffer = ByteBuffer.allocateDirect(exchange.requestFrameBytes() * workload.depth());
@@ -127,6 +141,9 @@ public final class WorkloadDriver {
                 idle.add(new Client(workload.clients() + i, false));
             }
             connectAll();
+            if (broadcast != null) {
+                awaitPlayersJoined();
+            }
             for (Client c : busy) {
                 send(c);
             }
@@ -212,6 +229,31 @@ public final class WorkloadDriver {
         return true;
     }
 
+    /**
+     * Broadcast: a move reaches only the players the server has registered, and a connection the
+     * kernel has accepted may not be registered yet. So player 0 sends empty frames (probes) until
+     * every other player has received one; meanwhile nobody moves.
+     */
+    private void awaitPlayersJoined() {
+        Client host = busy.get(0);
+        long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
+        sending = false;
+        while (!host.failed && busy.stream().anyMatch(c -> c != host && !c.failed && !c.joined)
+                && System.nanoTime() < deadline) {
+            if (host.pending == null) {
+                host.pending = ByteBuffer.allocate(4); // length 0: an empty frame
+                send(host);
+            }
+            pump(Math.min(deadline, System.nanoTime() + PROBE_INTERVAL_NANOS));
+        }
+        sending = true;
+        for (Client c : busy) {
+            if (c != host && !c.joined) {
+                fail(c, "not registered as a player by the server within " + settings.connectTimeout());
+            }
+        }
+    }
+
     /** Runs the conversation until {@code deadline}: reads, checks, sends the next requests. */
     private void pump(long deadline) {
         long now;
@@ -252,7 +294,8 @@ public final class WorkloadDriver {
         }
         for (Client c : busy) {
             if (c.inFlight() > 0) {
-                fail(c, c.inFlight() + " replies still owed " + DRAIN_TIMEOUT.toSeconds() + " s after the last request");
+                fail(c, c.inFlight() + (broadcast != null ? " of its moves still undelivered " : " replies still owed ")
+                        + DRAIN_TIMEOUT.toSeconds() + " s after the last request");
             }
         }
     }
@@ -291,6 +334,9 @@ public final class WorkloadDriver {
 
     /** Checks one reply; false when the client is done with this connection (failed, or churned). */
     private boolean accept(Client c, byte[] reply) {
+        if (broadcast != null) {
+            return acceptMove(c, reply);
+        }
         if (!c.busy || c.inFlight() == 0) {
             fail(c, "a reply nobody asked for (" + reply.length + " bytes)");
             return false;
@@ -301,8 +347,7 @@ public final class WorkloadDriver {
             fail(c, wrong);
             return false;
         }
-        latency.recordValue(Math.min(latency.getHighestTrackableValue(),
-                System.nanoTime() - c.sentAt[(int) (seq % c.sentAt.length)]));
+        recordLatency(System.nanoTime() - c.sentAt[(int) (seq % c.sentAt.length)]);
         c.received++;
         c.receivedInWindow++;
         if (workload.kind() == Workload.Kind.CHURN) {
@@ -310,6 +355,34 @@ public final class WorkloadDriver {
             return false;
         }
         return true;
+    }
+
+    /** Broadcast: checks a move {@code c} received, times its fan-out, and lets its sender move again if it may. */
+    private boolean acceptMove(Client c, byte[] move) {
+        if (move.length == 0) {
+            c.joined = true; // a probe of player 0
+            if (c.id == 0) {
+                fail(c, "received its own probe");
+            }
+            return !c.failed;
+        }
+        String wrong = exchange.check(c.id, c.received, move);
+        if (wrong != null) {
+            fail(c, wrong);
+            return false;
+        }
+        recordLatency(System.nanoTime() - Exchange.Broadcast.sentNanos(move));
+        c.received++;
+        c.receivedInWindow++;
+        Client sender = busy.get(Exchange.Broadcast.sender(move));
+        if (!sender.failed && sender.channel != null && sender.pending == null) {
+            send(sender);
+        }
+        return !c.failed; // sending may have failed a player, and with it woken (and failed) this one
+    }
+
+    private void recordLatency(long nanos) {
+        latency.recordValue(Math.max(0, Math.min(latency.getHighestTrackableValue(), nanos)));
     }
 
     /** Churn: the exchange is done, so hang up and call again. */
@@ -381,6 +454,11 @@ public final class WorkloadDriver {
         c.failed = true;
         error("client " + c.id + ": " + why);
         close(c);
+        if (broadcast != null) {
+            broadcast.leave(c.id);
+            // moves that waited only for this player are delivered now: their senders may move again
+            busy.stream().filter(p -> p.channel != null && !p.failed && p.pending == null).forEach(this::send);
+        }
     }
 
     private void error(String what) {

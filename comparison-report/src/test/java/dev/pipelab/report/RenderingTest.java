@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,21 @@ class RenderingTest {
     void theSummaryNamesAWinnerPerWorkloadWithItsLead() {
         assertThat(new Findings(results).winners()).hasSize(results.workloads().size())
                 .allMatch(line -> line.contains(" leads with ") && line.contains("x of "));
+    }
+
+    @Test
+    void aWorkloadTheReferenceCannotServeSaysWhyItHasNoRow() {
+        List<RunResult> broadcast = results.runs().stream()
+                .filter(r -> r.workload().equals("echo-c100-64B-pingpong") && !r.engine().equals(NettyEchoServer.KEY))
+                .map(r -> new RunResult(r.engine(), "broadcast-p10", "broadcast", r.clients(), r.connections(),
+                        r.errors(), r.errorSamples(), r.verdict(), r.peakRssKb(), r.peakThreads(), r.kbPerConnection(),
+                        r.windows(), r.summary()))
+                .toList();
+        Results withBroadcast = new Results(results.title(), results.generatedAt(), results.machine(),
+                results.settings(), results.servers(), results.lessons(), broadcast);
+
+        assertThat(MarkdownReport.render(withBroadcast)).contains("* netty: n/a: the reference is an echo server");
+        assertThat(MarkdownReport.render(results)).doesNotContain("n/a");
     }
 
     @Test

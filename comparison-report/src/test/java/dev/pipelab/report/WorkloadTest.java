@@ -23,6 +23,32 @@ class WorkloadTest {
     }
 
     @Test
+    void broadcastCountsPlayers() {
+        Workload game = Workload.parse("broadcast-p10");
+        assertThat(game).isEqualTo(Workload.broadcast(10));
+        assertThat(game.clients()).isEqualTo(10);
+        assertThat(game.depth()).isEqualTo(1);
+        assertThat(game.family()).isEqualTo("broadcast");
+        assertThat(game.servedByEcho()).isFalse();
+        assertThat(Workload.parse("broadcast-p4-pipelined").name()).isEqualTo("broadcast-p4-pipelined");
+        assertThat(Workload.parse("broadcast-p4-1KiB").name()).isEqualTo("broadcast-p4-1KiB");
+        assertThat(Workload.quick()).contains(game);
+        assertThat(Workload.full()).contains(game);
+    }
+
+    @Test
+    void broadcastNeedsTwoPlayersAndRoomForTheMoveHeader() {
+        assertThatThrownBy(() -> Workload.parse("broadcast-p1")).hasMessageContaining("at least 2 players");
+        assertThatThrownBy(() -> Workload.parse("broadcast-p10-8B")).hasMessageContaining("payloadBytes must be >= 20");
+    }
+
+    @Test
+    void playersAreCountedOnlyForBroadcastAndClientsForTheRest() {
+        assertThatThrownBy(() -> Workload.parse("broadcast-c10")).hasMessageContaining("broadcast-p10");
+        assertThatThrownBy(() -> Workload.parse("echo-p10")).hasMessageContaining("unknown workload");
+    }
+
+    @Test
     void anUnknownNameIsRefusedWithExamples() {
         assertThatThrownBy(() -> Workload.parse("echo-lots")).hasMessageContaining("echo-c100-64B-pingpong");
     }
