@@ -197,11 +197,15 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             throw new IllegalStateException("a write is already pending");
         }
         writeFailure = null;
-        writeBuffers = frame;
+        writeBuffers = gathered(frame);
         onWritten = completion;
         writePending = true;
         try {
             writeSome(ch);
+            if (writePending && writeBuffers[0] == io.writeBuffer()) {
+                // the socket took part of it: keep the rest here, the loop's buffer is for the next write
+                writeBuffers = new ByteBuffer[] {ByteBuffer.allocate(writeBuffers[0].remaining()).put(writeBuffers[0]).flip()};
+            }
         } catch (IOException e) {
             writePending = false; // WriteFile failed at once: nothing is pending
             writeBuffers = null;
@@ -212,6 +216,26 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         }
         wantReady(SelectionKey.OP_WRITE);
         return false;
+    }
+
+    /**
+     * The frame copied into the loop's one direct buffer when it fits: one write call from
+     * memory the kernel can read directly, instead of a gathering write the JDK copies first.
+     */
+    private ByteBuffer[] gathered(ByteBuffer[] frame) {
+        ByteBuffer shared = io.writeBuffer();
+        long bytes = 0;
+        for (ByteBuffer b : frame) {
+            bytes += b.remaining();
+        }
+        if (bytes > shared.capacity()) {
+            return frame;
+        }
+        shared.clear();
+        for (ByteBuffer b : frame) {
+            shared.put(b);
+        }
+        return new ByteBuffer[] {shared.flip()};
     }
 
     private void writeSome(SocketChannel ch) throws IOException {

@@ -30,6 +30,7 @@ final class UnixSelectorIo {
     private final Queue<UnixEvent> remoteSignals = new ConcurrentLinkedQueue<>();
     private final BitSet signalledInstances = new BitSet();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private volatile Thread owner;
     private int instances;
 
@@ -48,6 +49,11 @@ final class UnixSelectorIo {
     /** The one buffer every read of the owning thread goes through; its contents last until the next read. */
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** The one buffer writes of the owning thread start from; only a write that finishes at once may keep using it. */
+    ByteBuffer writeBuffer() {
+        return writeBuffer;
     }
 
     UnixListener listener() {
