@@ -39,8 +39,7 @@ public final class BlockingConversation implements Session {
     private final PipeHandler handler;
     private final ServerCounters counters;
     private final OutboundQueue outbound;
-    private final long graceNanos;
-    private final long idleTimeoutNanos;
+    private final SessionClock clock;
     private final PipeServerConfig config;
     private boolean admitted; // the handler saw onConnect: it will see onDisconnect
     private final ReentrantLock writing = new ReentrantLock();
@@ -49,9 +48,6 @@ public final class BlockingConversation implements Session {
     private String writerName;
     private volatile Thread reader;
     private volatile Thread writer;
-    private volatile boolean open = true;
-    private volatile long closingSince;
-    private volatile long lastRequestNanos = System.nanoTime();
 
     /** A conversation with the client connected on {@code instance}; counts it as connected. */
     public BlockingConversation(PipeInstance instance, PipeHandler handler, PipeServerConfig config,
@@ -60,8 +56,7 @@ public final class BlockingConversation implements Session {
         this.handler = handler;
         this.counters = counters;
         this.outbound = new OutboundQueue(config.outboundQueueBytes(), counters);
-        this.graceNanos = config.gracePeriod().toNanos();
-        this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.clock = new SessionClock(config);
         this.config = config;
         this.id = counters.connected();
     }
@@ -81,7 +76,7 @@ public final class BlockingConversation implements Session {
         try {
             readLoop();
         } finally {
-            closing();
+            clock.startClosing();
             outbound.finish();
             notifyDisconnect();
             writeOwed(); // what is still owed; bounded by the grace period
@@ -105,7 +100,7 @@ public final class BlockingConversation implements Session {
             }
             byte[] request;
             while ((request = instance.readMessage()) != null) { // ReadFile, a whole message
-                lastRequestNanos = System.nanoTime();
+                clock.requestArrived();
                 counters.messageIn();
                 byte[] message = request;
                 if (!callHandler(() -> handler.onMessage(this, message)) || !writeOwed()) {
@@ -208,29 +203,18 @@ public final class BlockingConversation implements Session {
         }
     }
 
-    private void closing() {
-        if (open) {
-            open = false;
-            closingSince = System.nanoTime();
-        }
-    }
-
     /**
      * What the server's timer should do about this session at {@code now}: disconnect it by
      * force when it has been closing for longer than the grace period (a client that reads
      * nothing keeps a WriteFile blocked), close it when idle, or nothing.
      */
     public SessionDue due(long now) {
-        if (!open) {
-            return now - closingSince > graceNanos ? SessionDue.DISCONNECT : SessionDue.NOTHING;
-        }
-        return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos
-                ? SessionDue.CLOSE_IDLE : SessionDue.NOTHING;
+        return clock.due(now);
     }
 
     /** Closes the connection now: a blocked read or write fails, and the threads end. */
     public void disconnect() {
-        closing();
+        clock.startClosing();
         instance.close();
     }
 
@@ -266,20 +250,19 @@ public final class BlockingConversation implements Session {
 
     @Override
     public void close() {
-        if (open) {
-            closing();
+        if (clock.startClosing()) {
             instance.cancelRead(); // CancelIoEx: the reader sees the end and stops
         }
     }
 
     @Override
     public boolean isOpen() {
-        return open;
+        return clock.isOpen();
     }
 
     @Override
     public String toString() {
-        return "session " + id + " [" + instance.peer() + (open ? "" : ", closing") + ", " + outbound + "]";
+        return "session " + id + " [" + instance.peer() + (clock.isOpen() ? "" : ", closing") + ", " + outbound + "]";
     }
 
     @FunctionalInterface

@@ -40,15 +40,11 @@ public final class LoopSession implements Session {
     private final Loop loop;
     private final ServerCounters counters;
     private final OutboundQueue outbound;
-    private final long graceNanos;
-    private final long idleTimeoutNanos;
+    private final SessionClock clock;
     private final PipeServerConfig config;
     private boolean admitted; // the handler saw onConnect: it will see onDisconnect
-    private volatile boolean open = true;
     private boolean dispatching;
     private boolean ended;
-    private long lastRequestNanos = System.nanoTime();
-    private long closingDeadline; // nanoTime by which a closing session must be gone
 
     /** A new session of a server with {@code config}; counts it as connected. Call on the loop thread. */
     public LoopSession(PeerIdentity peer, PipeHandler handler, Loop loop, ServerCounters counters,
@@ -58,8 +54,7 @@ public final class LoopSession implements Session {
         this.loop = loop;
         this.counters = counters;
         this.outbound = new OutboundQueue(config.outboundQueueBytes(), counters);
-        this.graceNanos = config.gracePeriod().toNanos();
-        this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.clock = new SessionClock(config);
         this.config = config;
         this.id = counters.connected();
     }
@@ -86,7 +81,7 @@ public final class LoopSession implements Session {
 
     /** Runs the handler on one request; a failure ends the session with an error frame. */
     public void received(byte[] request) {
-        lastRequestNanos = System.nanoTime();
+        clock.requestArrived();
         counters.messageIn();
         dispatch(() -> handler.onMessage(this, request));
     }
@@ -108,20 +103,13 @@ public final class LoopSession implements Session {
         if (outbound.finishWithError(reason, dropQueued)) {
             counters.errorFrame();
         }
-        closing();
+        clock.startClosing();
     }
 
     /** The client closed its end: write what is owed, within the grace period, then end. */
     public void clientLeft() {
-        closing();
+        clock.startClosing();
         outbound.finish();
-    }
-
-    private void closing() {
-        if (open) {
-            open = false;
-            closingDeadline = System.nanoTime() + graceNanos;
-        }
     }
 
     /**
@@ -133,7 +121,7 @@ public final class LoopSession implements Session {
             return;
         }
         ended = true;
-        open = false;
+        clock.startClosing();
         outbound.finish();
         counters.disconnected();
         if (!admitted) {
@@ -153,11 +141,7 @@ public final class LoopSession implements Session {
 
     /** What is due for this session at {@code now}: a forced disconnect, an idle close, or nothing. */
     public SessionDue due(long now) {
-        if (!open) {
-            return now - closingDeadline > 0 ? SessionDue.DISCONNECT : SessionDue.NOTHING;
-        }
-        return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos
-                ? SessionDue.CLOSE_IDLE : SessionDue.NOTHING;
+        return clock.due(now);
     }
 
     /** Counts one frame as written and removes it from the queue's account. */
@@ -226,8 +210,7 @@ public final class LoopSession implements Session {
     }
 
     private void closeInLoop() {
-        if (open) {
-            closing();
+        if (clock.startClosing()) {
             outbound.finish();
             loop.outboundReady(this);
         }
@@ -235,12 +218,12 @@ public final class LoopSession implements Session {
 
     @Override
     public boolean isOpen() {
-        return open;
+        return clock.isOpen();
     }
 
     @Override
     public String toString() {
-        return "session " + id + " [" + peer + (open ? "" : ", closing") + ", " + outbound + "]";
+        return "session " + id + " [" + peer + (clock.isOpen() ? "" : ", closing") + ", " + outbound + "]";
     }
 
     @FunctionalInterface

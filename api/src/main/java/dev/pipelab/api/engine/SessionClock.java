@@ -1,0 +1,51 @@
+package dev.pipelab.api.engine;
+
+import dev.pipelab.api.PipeServerConfig;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Whether a session is open, when it last sent a request, and since when it is closing: what
+ * its idle timeout and its grace period are measured from. Every engine's sessions keep one.
+ * Thread-safe.
+ */
+final class SessionClock {
+
+    private final long graceNanos;
+    private final long idleTimeoutNanos;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile long closingSince;
+    private volatile long lastRequestNanos = System.nanoTime();
+
+    SessionClock(PipeServerConfig config) {
+        this.graceNanos = config.gracePeriod().toNanos();
+        this.idleTimeoutNanos = config.idleTimeout().toNanos();
+    }
+
+    /** A request arrived: the idle timeout starts again. */
+    void requestArrived() {
+        lastRequestNanos = System.nanoTime();
+    }
+
+    /** The session starts closing: its grace period starts. True the first time only. */
+    boolean startClosing() {
+        if (!closing.compareAndSet(false, true)) {
+            return false;
+        }
+        closingSince = System.nanoTime();
+        return true;
+    }
+
+    /** True until the session starts closing. */
+    boolean isOpen() {
+        return !closing.get();
+    }
+
+    /** What is due at {@code now}: a forced disconnect after the grace period, an idle close, or nothing. */
+    SessionDue due(long now) {
+        if (closing.get()) {
+            return now - closingSince > graceNanos ? SessionDue.DISCONNECT : SessionDue.NOTHING;
+        }
+        return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos
+                ? SessionDue.CLOSE_IDLE : SessionDue.NOTHING;
+    }
+}
