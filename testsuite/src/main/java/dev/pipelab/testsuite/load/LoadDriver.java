@@ -65,6 +65,7 @@ public final class LoadDriver {
     private final List<String> errorSamples = new ArrayList<>();
     private long errors;
     private long verified;
+    private int settled; // clients done: every reply verified, or failed
 
     /** A driver for {@code clients} clients of the echo server at {@code address}. */
     public LoadDriver(PipeAddress address, int clients, int messagesPerClient, int payloadBytes, int depth,
@@ -140,8 +141,10 @@ public final class LoadDriver {
                     flush(c);
                 }
             }
-            long unfinished = all.stream().filter(c -> !c.done()).count();
-            while (unfinished > 0 && System.nanoTime() < deadline) {
+            if (messagesPerClient == 0) {
+                settled = clients;
+            }
+            while (settled < clients && System.nanoTime() < deadline) {
                 selector.select(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
@@ -158,7 +161,6 @@ public final class LoadDriver {
                         flush(c);
                     }
                 }
-                unfinished = all.stream().filter(c -> !c.done()).count();
             }
             for (Client c : all) {
                 if (!c.done()) {
@@ -260,6 +262,9 @@ public final class LoadDriver {
         }
         c.received++;
         verified++;
+        if (c.received == messagesPerClient) {
+            settled++;
+        }
     }
 
     /** The request {@code seq} of client {@code id}: its id and sequence, then a pattern. */
@@ -275,6 +280,9 @@ public final class LoadDriver {
     private void fail(Client c, String why) {
         if (c.failed) {
             return;
+        }
+        if (!c.done()) {
+            settled++;
         }
         c.failed = true;
         errors++;

@@ -17,8 +17,8 @@ final class UnixCompletionPipe implements CompletionPipe {
 
     private final UnixSelectorIo io;
 
-    UnixCompletionPipe(UnixListener listener) throws IOException {
-        this.io = new UnixSelectorIo(listener);
+    UnixCompletionPipe(UnixSelectorIo io) {
+        this.io = io;
     }
 
     @Override

@@ -17,8 +17,8 @@ final class UnixOverlappedPipe implements OverlappedPipe {
     private final UnixSelectorIo io;
     private final UnixEvent wakeEvent;
 
-    UnixOverlappedPipe(UnixListener listener) throws IOException {
-        this.io = new UnixSelectorIo(listener);
+    UnixOverlappedPipe(UnixSelectorIo io) {
+        this.io = io;
         this.wakeEvent = new UnixEvent(io, -1, false);
     }
 

@@ -31,24 +31,12 @@ public final class UnixPipeSystem implements PipeSystem {
 
     @Override
     public OverlappedPipe createOverlappedPipe(PipeServerConfig config) throws IOException {
-        UnixListener listener = UnixListener.claim(config);
-        try {
-            return new UnixOverlappedPipe(listener);
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw e;
-        }
+        return new UnixOverlappedPipe(UnixSelectorIo.claim(config));
     }
 
     @Override
     public CompletionPipe createCompletionPipe(PipeServerConfig config) throws IOException {
-        UnixListener listener = UnixListener.claim(config);
-        try {
-            return new UnixCompletionPipe(listener);
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw e;
-        }
+        return new UnixCompletionPipe(UnixSelectorIo.claim(config));
     }
 
     @Override

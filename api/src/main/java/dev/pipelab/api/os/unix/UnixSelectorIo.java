@@ -1,5 +1,6 @@
 package dev.pipelab.api.os.unix;
 
+import dev.pipelab.api.PipeServerConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -34,14 +35,25 @@ final class UnixSelectorIo {
     private volatile Thread owner;
     private int instances;
 
-    UnixSelectorIo(UnixListener listener) throws IOException {
+    private UnixSelectorIo(UnixListener listener, Selector selector, SelectionKey listenerKey) {
         this.listener = listener;
-        this.selector = Selector.open();
+        this.selector = selector;
+        this.listenerKey = listenerKey;
+    }
+
+    /** Claims the endpoint of {@code config} and the selector its instances share; on failure, neither. */
+    static UnixSelectorIo claim(PipeServerConfig config) throws IOException {
+        UnixListener listener = UnixListener.claim(config);
+        Selector selector = null;
         try {
+            selector = Selector.open();
             listener.channel().configureBlocking(false);
-            this.listenerKey = listener.channel().register(selector, 0);
-        } catch (IOException e) {
-            selector.close();
+            return new UnixSelectorIo(listener, selector, listener.channel().register(selector, 0));
+        } catch (IOException | RuntimeException e) {
+            if (selector != null) {
+                selector.close();
+            }
+            listener.close();
             throw e;
         }
     }
@@ -226,10 +238,6 @@ final class UnixSelectorIo {
             apc.run();
         }
         return ran;
-    }
-
-    boolean hasApcs() {
-        return !apcs.isEmpty();
     }
 
     void close() {
