@@ -73,43 +73,64 @@ public final class PipeClient implements AutoCloseable {
     /** As {@link #connect(PipeAddress, Duration)}, accepting replies up to {@code maxMessageBytes}. */
     public static PipeClient connect(PipeAddress address, Duration connectTimeout, int maxMessageBytes)
             throws IOException {
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        while (true) {
+            SocketChannel channel = tryConnect(address);
+            if (channel != null) {
+                try {
+                    return new PipeClient(address, channel, maxMessageBytes);
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+            }
+            // every instance busy and the backlog full (ERROR_PIPE_BUSY): wait and retry, as WaitNamedPipe does
+            if (System.nanoTime() >= deadline) {
+                throw new SocketTimeoutException("server at " + address + " stayed busy for " + connectTimeout);
+            }
+            LockSupport.parkNanos(BUSY_RETRY_NANOS);
+        }
+    }
+
+    /**
+     * One attempt to connect, without waiting: a connected channel in non-blocking mode, or
+     * null when every instance is busy and the server's backlog is full (ERROR_PIPE_BUSY). For
+     * callers that drive many connections from one thread and retry later; {@link #connect}
+     * retries for you.
+     *
+     * @throws ConnectException if no server listens there, or this user may not connect
+     */
+    public static SocketChannel tryConnect(PipeAddress address) throws IOException {
         if (address.kind() != PipeAddress.Kind.UNIX_SOCKET) {
             throw new UnsupportedOperationException("this client speaks to Unix socket endpoints; " + address
                     + " is a Windows named pipe");
         }
-        long deadline = System.nanoTime() + connectTimeout.toNanos();
-        while (true) {
-            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            try {
-                channel.configureBlocking(false);
-                if (!channel.connect(UnixDomainSocketAddress.of(address.path()))) {
-                    throw new IOException("connect to " + address + " did not complete");
-                }
-                return new PipeClient(address, channel, maxMessageBytes);
-            } catch (ConnectException e) {
-                channel.close();
-                throw new ConnectException("no PipeLab server is listening at " + address);
-            } catch (SocketException e) {
-                channel.close();
-                String why = String.valueOf(e.getMessage());
-                if (why.contains("No such file")) {
-                    throw new ConnectException("no PipeLab server at " + address + " (no such socket file)");
-                }
-                if (why.contains("Permission denied")) {
-                    throw new ConnectException("not allowed to connect to " + address + ": permission denied");
-                }
-                if (!why.contains("Resource temporarily unavailable")) {
-                    throw e;
-                }
-                // EAGAIN: every instance busy and the backlog full (ERROR_PIPE_BUSY): wait and retry
-                if (System.nanoTime() >= deadline) {
-                    throw new SocketTimeoutException("server at " + address + " stayed busy for " + connectTimeout);
-                }
-                LockSupport.parkNanos(BUSY_RETRY_NANOS);
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.configureBlocking(false);
+            if (!channel.connect(UnixDomainSocketAddress.of(address.path()))) {
+                throw new IOException("connect to " + address + " did not complete");
             }
+            return channel;
+        } catch (ConnectException e) {
+            channel.close();
+            throw new ConnectException("no PipeLab server is listening at " + address);
+        } catch (SocketException e) {
+            channel.close();
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("Resource temporarily unavailable")) {
+                return null; // EAGAIN
+            }
+            if (why.contains("No such file")) {
+                throw new ConnectException("no PipeLab server at " + address + " (no such socket file)");
+            }
+            if (why.contains("Permission denied")) {
+                throw new ConnectException("not allowed to connect to " + address + ": permission denied");
+            }
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 

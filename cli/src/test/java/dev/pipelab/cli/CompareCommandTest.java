@@ -25,12 +25,16 @@ class CompareCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = PipeLabCommand.run(new String[] {"compare", "--engines", "overlapped,virtual", "--no-reference",
-            "--workloads", "echo-c10-64B-pingpong", "--warmup-ms", "200", "--window-ms", "300", "--repetitions", "1",
-            "--out", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+            "--workloads", "echo-c10-64B-pingpong,idle-k200-c2", "--warmup-ms", "200", "--window-ms", "300",
+            "--repetitions", "1", "--out", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
 
         assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
         Results results = Results.read(dir.resolve(ComparisonReport.JSON));
-        assertThat(results.runs()).extracting(RunResult::engine).containsExactly("overlapped", "virtual");
+        assertThat(results.runs()).extracting(RunResult::engine)
+                .containsExactly("overlapped", "virtual", "overlapped", "virtual");
+        assertThat(results.runs()).filteredOn(r -> r.workload().startsWith("idle-"))
+                .as("memory per idle client, measured by a full GC's count of live objects")
+                .allSatisfy(r -> assertThat(r.heapKbPerConnection()).isFinite().isPositive());
         assertThat(results.runs()).allSatisfy(r -> {
             assertThat(r.errors()).as("%s", r.errorSamples()).isZero();
             assertThat(r.windows()).singleElement().satisfies(w -> assertThat(w.messages()).isPositive());

@@ -10,7 +10,9 @@ import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.diagnostics.ThreadCensus;
 import dev.pipelab.api.handler.EchoHandler;
 import dev.pipelab.api.inject.PipeEngines;
-import dev.pipelab.testsuite.load.LoadDriver;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipelab.report.DriverReport;
+import dev.pipelab.report.WorkloadDriver;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +58,7 @@ class TenThousandClientsLoadTest {
                 .maxInstances(CLIENTS).build();
         long descriptorsBefore = os.getOpenFileDescriptorCount();
         PipeServer server = PipeEngines.factory(key).create(config, new EchoHandler()).start();
-        LoadDriver.Result result;
+        DriverReport result;
         try {
             result = drive(server);
         } finally {
@@ -64,7 +66,8 @@ class TenThousandClientsLoadTest {
         }
         assertThat(result.errors()).as("%s: %s", key, result).isZero();
         assertThat(result.connected()).isEqualTo(CLIENTS);
-        assertThat(result.messages()).isEqualTo((long) CLIENTS * MESSAGES);
+        assertThat(result.windows()).singleElement().extracting(DriverReport.Window::messages)
+                .as("replies verified").isEqualTo((long) CLIENTS * MESSAGES);
         assertThat(server.stats().accepted()).as("%s", server).isEqualTo(CLIENTS);
         assertThat(ThreadCensus.of("pipelab-").all()).as("threads left by %s", server).isEmpty();
         assertThat(Files.exists(config.address().path())).as("socket file left by %s", server).isFalse();
@@ -74,13 +77,16 @@ class TenThousandClientsLoadTest {
                 .until(os::getOpenFileDescriptorCount, open -> open <= descriptorsBefore + 32);
     }
 
-    private LoadDriver.Result drive(PipeServer server) throws Exception {
+    /** The report's driver in a process of its own: one window that ends when every client has its replies. */
+    private DriverReport drive(PipeServer server) throws Exception {
         Path out = dir.resolve("driver.out");
         Path err = dir.resolve("driver.err");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-cp", System.getProperty("java.class.path"), LoadDriver.class.getName(),
-                "--pipe", server.address().value(), "--clients", Integer.toString(CLIENTS),
-                "--messages", Integer.toString(MESSAGES), "--timeout", "150"));
+                "-cp", System.getProperty("java.class.path"), WorkloadDriver.class.getName(),
+                "--socket", server.address().value(), "--workload", "echo-c" + CLIENTS + "-64B-pingpong",
+                "--server-pid", Long.toString(ProcessHandle.current().pid()), "--requests-per-client",
+                Integer.toString(MESSAGES), "--warmup-ms", "0", "--windows", "1", "--window-ms", "90000",
+                "--connect-timeout-s", "60"));
         Process driver = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             assertThat(driver.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("the driver ended").isTrue();
@@ -88,10 +94,9 @@ class TenThousandClientsLoadTest {
             driver.destroyForcibly();
         }
         String errors = Files.readString(err, StandardCharsets.UTF_8);
-        String line = Files.readString(out, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("RESULT"))
-                .findFirst().orElseThrow(() -> new AssertionError("no RESULT from the driver: " + errors));
-        LoadDriver.Result result = LoadDriver.Result.parse(line);
-        assertThat(result.errors()).as("driver errors: %s", errors).isZero();
-        return result;
+        String line = Files.readString(out, StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith(WorkloadDriver.RESULT_PREFIX)).findFirst()
+                .orElseThrow(() -> new AssertionError("no result from the driver: " + errors));
+        return new ObjectMapper().readValue(line.substring(WorkloadDriver.RESULT_PREFIX.length()), DriverReport.class);
     }
 }

@@ -11,14 +11,15 @@ import java.util.List;
  * @param errors clients that saw a wrong byte, an error frame, a closed connection or no reply in time
  * @param errorSamples the first few errors, each naming its client
  * @param verdict what the end-of-run check established (counter, broadcast), or null
- * @param rssBeforeKb the server's resident memory before any client connected
- * @param rssLoadedKb the server's resident memory with every client connected, after the warm-up
+ * @param before the server's footprint after a full GC, before the measured clients connected:
+ *     before any client, or for the idle workload, with the busy clients warmed up
+ * @param loaded the server's footprint after a full GC, every client connected and warmed up
  * @param peakRssKb the server's peak resident memory (VmHWM) at the end
  * @param peakThreads the most threads the server process had, sampled every 100 ms
  * @param windows the measured repetitions, in order
  */
 public record DriverReport(String workload, int connections, int connected, long errors, List<String> errorSamples,
-        String verdict, long rssBeforeKb, long rssLoadedKb, long peakRssKb, long peakThreads, List<Window> windows) {
+        String verdict, ProcessMeter.Footprint before, ProcessMeter.Footprint loaded, long peakRssKb, long peakThreads, List<Window> windows) {
 
     /**
      * One measured repetition.

@@ -11,8 +11,8 @@ final class Findings {
 
     /** Single-thread engines, the ones measured against the reference and the idle-memory budget. */
     static final List<String> SINGLE_THREAD = List.of("overlapped", "completion");
-    /** Bytes of memory an idle client may cost a single-thread engine. */
-    static final double IDLE_BUDGET_KB = 8;
+    /** The idle-memory goal: 8 KB (8,000 bytes), in the KiB the report measures in. */
+    static final double IDLE_BUDGET_KIB = 8000 / 1024.0;
 
     /**
      * One performance goal as measured.
@@ -120,24 +120,43 @@ final class Findings {
             goals.add(new Goal("memory per idle client", "-", "not measured"));
             return goals;
         }
-        double single = Double.NaN;
+        // Two measures, each taken after a full GC: the live heap an idle client adds (what the
+        // engine keeps for it) and the resident memory (that plus the headroom the GC keeps,
+        // which grows with the heap). A goal is met when both meet it.
+        double singleHeap = Double.NaN;
+        double singleRss = Double.NaN;
         for (String engine : SINGLE_THREAD) {
             Optional<RunResult> r = results.run(engine, idle.get()).filter(RunResult::measured);
             if (r.isPresent()) {
-                double kb = r.get().kbPerConnection();
-                single = Double.isNaN(single) ? kb : Math.max(single, kb);
-                goals.add(new Goal(engine + ": at most 8 KB of memory per idle client", Format.number(kb)
-                        + " KiB per connection (" + idle.get() + ")", kb <= IDLE_BUDGET_KB ? "met" : "missed"));
+                double heap = r.get().heapKbPerConnection();
+                double rss = r.get().kbPerConnection();
+                singleHeap = Double.isNaN(singleHeap) ? heap : Math.max(singleHeap, heap);
+                singleRss = Double.isNaN(singleRss) ? rss : Math.max(singleRss, rss);
+                goals.add(new Goal(engine + ": at most 8 KB of memory per idle client", Format.number(heap)
+                        + " KiB live heap, " + Format.number(rss) + " KiB resident per idle client (" + idle.get() + ")",
+                        verdict(heap <= IDLE_BUDGET_KIB, rss <= IDLE_BUDGET_KIB, Double.isNaN(heap))));
             }
         }
         Optional<RunResult> virtual = results.run("virtual", idle.get()).filter(RunResult::measured);
-        if (virtual.isPresent() && !Double.isNaN(single)) {
-            double r = virtual.get().kbPerConnection() / Math.max(single, 0.001);
+        if (virtual.isPresent() && !Double.isNaN(singleRss)) {
+            double heapRatio = virtual.get().heapKbPerConnection() / Math.max(singleHeap, 0.001);
+            double rssRatio = virtual.get().kbPerConnection() / Math.max(singleRss, 0.001);
             goals.add(new Goal("virtual: memory per idle client within 2x of the single-thread engines",
-                    Format.number(virtual.get().kbPerConnection()) + " KiB per connection, " + Format.ratio(r)
-                            + " of the larger single-thread figure", r <= 2 ? "met" : "missed"));
+                    Format.number(virtual.get().heapKbPerConnection()) + " KiB live heap ("
+                            + Format.ratio(heapRatio) + " of the larger single-thread figure), "
+                            + Format.number(virtual.get().kbPerConnection()) + " KiB resident (" + Format.ratio(rssRatio)
+                            + ")", verdict(heapRatio <= 2, rssRatio <= 2, Double.isNaN(heapRatio))));
         }
         return goals;
+    }
+
+    /** Met when both measures meet the goal; "mixed" says which one does. */
+    private static String verdict(boolean heapMeets, boolean rssMeets, boolean heapUnknown) {
+        if (heapUnknown) {
+            return rssMeets ? "met by resident memory; live heap not measured" : "missed";
+        }
+        return heapMeets && rssMeets ? "met" : heapMeets ? "mixed: met by live heap, missed by resident memory"
+                : rssMeets ? "mixed: met by resident memory, missed by live heap" : "missed";
     }
 
     private List<RunResult> measured(String workload) {

@@ -46,7 +46,9 @@ final class HtmlReport {
         charts(html, results);
         html.append("<h2>Workloads</h2>\n<p>Each cell: median over the repetitions, then the range (min-max)."
                 + " Fairness is Jain's index of the clients' reply counts (1 = all served alike). KiB/conn is the"
-                + " server's resident memory added by the connections, per connection.</p>\n");
+                + " server's resident memory added by the connections, per connection, each figure taken right"
+                + " after a full GC (jcmd GC.run) so that it counts what the server keeps, not garbage; for the"
+                + " idle workloads, added by the idle clients alone to a server already warm with its busy ones.</p>\n");
         for (String workload : results.workloads()) {
             html.append("<h3>").append(escape(workload)).append("</h3>\n");
             table(html, ReportTables.RUN_HEADER, ReportTables.runRows(results, workload), false);

@@ -3,6 +3,7 @@ package dev.pipelab.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What Linux says about another process, read from {@code /proc/<pid>}: CPU time from
@@ -10,6 +11,8 @@ import java.nio.file.Path;
  * {@code status}. Each call reads the file afresh; a process that has gone reads as zeros.
  */
 public final class ProcessMeter {
+
+    private static final long GC_TIMEOUT_SECONDS = 30;
 
     private final long pid;
     private final double secondsPerTick;
@@ -43,6 +46,53 @@ public final class ProcessMeter {
         return statusField("VmRSS:");
     }
 
+    /**
+     * What a JVM process keeps, right after a full garbage collection.
+     *
+     * @param rssKb resident memory, in KiB: the live heap plus the heap the GC keeps free, the
+     *     threads' stacks and whatever else the process has mapped
+     * @param liveHeapKb bytes of the objects still reachable, in KiB; -1 when unknown
+     */
+    public record Footprint(long rssKb, long liveHeapKb) {
+    }
+
+    /**
+     * The footprint of the process (a JVM) right after a full garbage collection, so that garbage
+     * it has not collected yet does not swamp the few KiB a connection costs. {@code jcmd <pid>
+     * GC.class_histogram} (the jcmd beside this JVM's java) collects and counts the live objects;
+     * when it cannot run, the live heap is -1 and the resident memory is read as it is.
+     */
+    public Footprint footprintAfterGc() {
+        Path jcmd = ProcessHandle.current().info().command().map(Path::of).map(java -> java.resolveSibling("jcmd"))
+                .filter(Files::isExecutable).orElse(null);
+        long liveHeapKb = -1;
+        if (jcmd != null) {
+            Path output = null;
+            Process histogram = null;
+            try {
+                output = Files.createTempFile("pipelab-histogram-", ".txt");
+                histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+                        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                if (histogram.waitFor(GC_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    // the last line: Total <instances> <bytes>
+                    String[] total = Files.readAllLines(output).stream().map(String::strip)
+                            .filter(l -> l.startsWith("Total ")).reduce((a, b) -> b).orElse("").split("\\s+");
+                    liveHeapKb = total.length == 3 ? Long.parseLong(total[2]) / 1024 : -1;
+                }
+            } catch (IOException | NumberFormatException e) {
+                // no jcmd, or an answer we do not understand: the live heap stays unknown
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (histogram != null) {
+                    histogram.destroyForcibly(); // gone already, unless it outlived its timeout
+                }
+                deleteQuietly(output);
+            }
+        }
+        return new Footprint(rssKb(), liveHeapKb);
+    }
+
     /** The most resident memory the process has had, in KiB ({@code VmHWM}). */
     public long peakRssKb() {
         return statusField("VmHWM:");
@@ -51,6 +101,16 @@ public final class ProcessMeter {
     /** Threads the process has now, JVM threads and virtual threads' carriers included. */
     public long threads() {
         return statusField("Threads:");
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a temp file left behind is untidy, not wrong
+            }
+        }
     }
 
     private long statusField(String name) {

@@ -8,7 +8,8 @@ final class ReportTables {
 
     /** The heading of a workload's table. */
     static final List<String> RUN_HEADER = List.of("server", "msg/s", "p50 us", "p99 us", "p99.9 us",
-            "CPU us/msg", "fairness", "peak RSS MiB", "KiB/conn", "threads", "errors");
+            "CPU us/msg", "fairness", "peak RSS MiB", "RSS KiB/conn", "heap KiB/conn", "threads",
+            "errors");
 
     private ReportTables() {
     }
@@ -24,7 +25,8 @@ final class ReportTables {
             rows.add(List.of(r.engine(), Format.spread(s.messagesPerSecond()), Format.spread(s.p50Micros()),
                     Format.spread(s.p99Micros()), Format.spread(s.p999Micros()),
                     Format.spread(s.cpuMicrosPerMessage()), Format.number(s.fairness().median()),
-                    Format.mib(r.peakRssKb()), Format.number(r.kbPerConnection()), Long.toString(r.peakThreads()),
+                    Format.mib(r.peakRssKb()), Format.number(r.kbPerConnection()),
+                    Format.number(r.heapKbPerConnection()), Long.toString(r.peakThreads()),
                     Long.toString(r.errors())));
         }
         return rows;

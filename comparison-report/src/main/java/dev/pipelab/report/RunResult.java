@@ -18,13 +18,14 @@ import java.util.function.ToDoubleFunction;
  * @param verdict what the end-of-run check established, or null
  * @param peakRssKb the server's peak resident memory
  * @param peakThreads the most threads the server process had
- * @param kbPerConnection resident memory the connections added, per connection
+ * @param kbPerConnection resident memory the connections added, per connection (after a full GC)
+ * @param heapKbPerConnection live heap the connections added, per connection (after a full GC); NaN when unknown
  * @param windows the measured windows
  * @param summary medians and spreads over the windows
  */
 public record RunResult(String engine, String workload, String family, int clients, int connections, long errors,
         List<String> errorSamples, String verdict, long peakRssKb, long peakThreads, double kbPerConnection,
-        List<DriverReport.Window> windows, Summary summary) {
+        double heapKbPerConnection, List<DriverReport.Window> windows, Summary summary) {
 
     /**
      * Medians and ranges over the measured windows.
@@ -61,17 +62,19 @@ public record RunResult(String engine, String workload, String family, int clien
             samples.add(stopProblem);
             errors++;
         }
-        double perConnection = workload.connections() == 0 ? 0
-                : Math.max(0, report.rssLoadedKb() - report.rssBeforeKb()) / (double) workload.connections();
+        int measured = workload.connectionsMeasuredForMemory();
+        double perConnection = Math.max(0, report.loaded().rssKb() - report.before().rssKb()) / (double) measured;
+        double heapPerConnection = report.before().liveHeapKb() < 0 || report.loaded().liveHeapKb() < 0 ? Double.NaN
+                : Math.max(0, report.loaded().liveHeapKb() - report.before().liveHeapKb()) / (double) measured;
         return new RunResult(engine, workload.name(), workload.family(), workload.clients(), workload.connections(),
                 errors, List.copyOf(samples), report.verdict(), report.peakRssKb(), report.peakThreads(), perConnection,
-                report.windows(), Summary.of(report.windows()));
+                heapPerConnection, report.windows(), Summary.of(report.windows()));
     }
 
     /** A run that produced no measurement at all, because {@code why}. */
     static RunResult failed(String engine, Workload workload, String why) {
         return new RunResult(engine, workload.name(), workload.family(), workload.clients(), workload.connections(),
-                1, List.of(why), null, 0, 0, 0, List.of(), Summary.of(List.of()));
+                1, List.of(why), null, 0, 0, 0, Double.NaN, List.of(), Summary.of(List.of()));
     }
 
     /** True when some window was measured. */

@@ -135,6 +135,14 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         return clients + idleClients;
     }
 
+    /**
+     * The connections whose memory a run measures: the idle workload measures its idle clients
+     * alone, added to a server already warm with its busy ones; the others measure all.
+     */
+    public int connectionsMeasuredForMemory() {
+        return idleClients > 0 ? idleClients : connections();
+    }
+
     /** True when a plain echo server (the Netty reference) can serve this workload. */
     public boolean servedByEcho() {
         return kind.handler().equals("echo");

@@ -1,11 +1,11 @@
 package dev.pipelab.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipelab.api.PipeAddress;
+import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeErrorException;
 import dev.pipelab.api.protocol.FrameDecoder;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -25,9 +25,10 @@ import org.HdrHistogram.Histogram;
  * own, beside the server's, and reads the server's CPU, memory and threads from {@code /proc}.
  *
  * <ol>
- *   <li>Connect every client (idle ones too), retrying while the server's backlog is full; for
- *       broadcast, wait until the server has registered every player.
- *   <li>Warm up: every busy client talks for the warm-up time.
+ *   <li>Connect the busy clients, retrying while the server's backlog is full; for broadcast,
+ *       wait until the server has registered every player.
+ *   <li>Warm up: every busy client talks for the warm-up time. The idle workload then connects
+ *       its idle clients and warms up once more, measuring the server's memory before and after.
  *   <li>Measure {@code windows} windows back to back: replies verified, latency from request
  *       to verified reply (HdrHistogram), server CPU, and how evenly the clients were served.
  *   <li>Stop sending, wait for every reply still owed, run the workload's end-of-run check.
@@ -62,9 +63,12 @@ public final class WorkloadDriver {
      * @param window length of each measured window
      * @param windows how many windows
      * @param connectTimeout how long all clients may take to connect
+     * @param requestsPerClient requests each busy client sends before it stops; 0 for no limit,
+     *     so that the windows alone end the run. With a limit, a window also ends once every busy
+     *     client has its replies: a load test of exactly so many exchanges per client.
      */
     public record Settings(Path socket, Workload workload, long serverPid, Duration warmup, Duration window,
-            int windows, Duration connectTimeout) {
+            int windows, Duration connectTimeout, long requestsPerClient) {
     }
 
     /** One client's connection and its place in the conversation. */
@@ -89,6 +93,14 @@ public final class WorkloadDriver {
             this.sentAt = new long[settings.workload().depth()];
         }
 
+        boolean sentAll() {
+            return settings.requestsPerClient() > 0 && sent >= settings.requestsPerClient();
+        }
+
+        boolean answered() {
+            return settings.requestsPerClient() > 0 && received >= settings.requestsPerClient();
+        }
+
         long inFlight() {
             if (failed) {
                 return 0;
@@ -101,7 +113,7 @@ public final class WorkloadDriver {
     private final Workload workload;
     private final Exchange exchange;
     private final Exchange.Broadcast broadcast; // null unless the workload is broadcast
-    private final UnixDomainSocketAddress address;
+    private final PipeAddress address;
     private final ProcessMeter server;
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
@@ -113,6 +125,7 @@ public final class WorkloadDriver {
     private Selector selector;
     private boolean sending = true;
     private long errors;
+    private int settled; // busy clients with every reply they asked for, or failed: only with a request limit
     private long peakThreads;
     private long nextThreadSample;
 
@@ -122,16 +135,16 @@ public final class WorkloadDriver {
         this.workload = settings.workload();
         this.exchange = Exchange.of(workload);
         this.broadcast = exchange instanceof Exchange.Broadcast b ? b : null;
-        this.address = UnixDomainSocketAddress.of(settings.socket());
+        this.address = new PipeAddress(settings.socket().toString(), PipeAddress.Kind.UNIX_SOCKET, false);
         this.server = ProcessMeter.of(settings.serverPid());
         this.writeBuffer = ByteBuffer.allocateDirect(exchange.requestFrameBytes() * workload.depth());
     }
 
     /** Runs the whole load; never throws for a server's fault, which shows as errors instead. */
     public DriverReport run() throws IOException {
-        long rssBefore = server.rssKb();
+        ProcessMeter.Footprint before = server.footprintAfterGc();
         List<DriverReport.Window> windows = new ArrayList<>();
-        long rssLoaded = 0;
+        ProcessMeter.Footprint loaded = before;
         try (Selector s = Selector.open()) {
             selector = s;
             for (int i = 0; i < workload.clients(); i++) {
@@ -140,7 +153,7 @@ public final class WorkloadDriver {
             for (int i = 0; i < workload.idleClients(); i++) {
                 idle.add(new Client(workload.clients() + i, false));
             }
-            connectAll();
+            connectAll(busy);
             if (broadcast != null) {
                 awaitPlayersJoined();
             }
@@ -148,7 +161,14 @@ public final class WorkloadDriver {
                 send(c);
             }
             pump(System.nanoTime() + settings.warmup().toNanos());
-            rssLoaded = server.rssKb();
+            if (!idle.isEmpty()) {
+                // What an idle client costs is measured against a server already warm with the
+                // busy ones, so that the garbage their talk leaves is not counted as the idle ones'.
+                before = server.footprintAfterGc();
+                connectAll(idle);
+                pump(System.nanoTime() + settings.warmup().toNanos());
+            }
+            loaded = server.footprintAfterGc();
             for (int w = 0; w < settings.windows(); w++) {
                 windows.add(measureWindow());
             }
@@ -163,7 +183,7 @@ public final class WorkloadDriver {
         int connected = (int) (busy.stream().filter(c -> c.everConnected).count()
                 + idle.stream().filter(c -> c.everConnected).count());
         return new DriverReport(workload.name(), workload.connections(), connected, errors, List.copyOf(errorSamples),
-                errors == 0 ? exchange.verdict() : null, rssBefore, rssLoaded, server.peakRssKb(), peakThreads,
+                errors == 0 ? exchange.verdict() : null, before, loaded, server.peakRssKb(), peakThreads,
                 windows);
     }
 
@@ -184,11 +204,10 @@ public final class WorkloadDriver {
                 Statistics.slowestShare(perClient));
     }
 
-    /** Phase 1: connects every client; a full backlog (EAGAIN) means the server is busy, so retry. */
-    private void connectAll() throws IOException {
+    /** Phase 1: connects {@code clients}; a full backlog (EAGAIN) means the server is busy, so retry. */
+    private void connectAll(List<Client> clients) throws IOException {
         long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
-        ArrayDeque<Client> toConnect = new ArrayDeque<>(busy);
-        toConnect.addAll(idle);
+        ArrayDeque<Client> toConnect = new ArrayDeque<>(clients);
         while (!toConnect.isEmpty() && System.nanoTime() < deadline) {
             int before = toConnect.size();
             for (int n = toConnect.size(); n > 0; n--) {
@@ -210,17 +229,15 @@ public final class WorkloadDriver {
 
     /** True when {@code c} is connected or has failed for good; false when the backlog is full. */
     private boolean connect(Client c) throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        SocketChannel ch;
         try {
-            ch.configureBlocking(false);
-            ch.connect(address);
+            ch = PipeClient.tryConnect(address);
         } catch (IOException e) {
-            ch.close();
-            if (String.valueOf(e.getMessage()).contains("Resource temporarily unavailable")) {
-                return false; // the backlog is full: ERROR_PIPE_BUSY
-            }
             fail(c, "connect: " + e);
             return true;
+        }
+        if (ch == null) {
+            return false; // the backlog is full: ERROR_PIPE_BUSY
         }
         c.channel = ch;
         c.everConnected = true;
@@ -257,7 +274,7 @@ public final class WorkloadDriver {
     /** Runs the conversation until {@code deadline}: reads, checks, sends the next requests. */
     private void pump(long deadline) {
         long now;
-        while ((now = System.nanoTime()) < deadline) {
+        while ((now = System.nanoTime()) < deadline && !everyoneAnswered()) {
             try {
                 retryReconnects();
                 long waitMillis = reconnects.isEmpty() ? Math.max(1, Math.min(10, (deadline - now) / 1_000_000)) : 1;
@@ -283,6 +300,11 @@ public final class WorkloadDriver {
             }
             sampleThreads();
         }
+    }
+
+    /** True when there is a request limit and every busy client has its replies, or has failed. */
+    private boolean everyoneAnswered() {
+        return settings.requestsPerClient() > 0 && settled == busy.size();
     }
 
     /** Phase 4: stop sending, and collect every reply still owed. */
@@ -350,6 +372,9 @@ public final class WorkloadDriver {
         recordLatency(System.nanoTime() - c.sentAt[(int) (seq % c.sentAt.length)]);
         c.received++;
         c.receivedInWindow++;
+        if (c.received == settings.requestsPerClient()) {
+            settled++; // the last reply it asked for
+        }
         if (workload.kind() == Workload.Kind.CHURN) {
             churn(c);
             return false;
@@ -420,7 +445,7 @@ public final class WorkloadDriver {
                 c.pending = null;
             }
             writeBuffer.clear();
-            while (sending && c.inFlight() < workload.depth()
+            while (sending && c.inFlight() < workload.depth() && !c.sentAll()
                     && (workload.kind() != Workload.Kind.CHURN || c.sent == c.received)) {
                 long seq = c.sent++;
                 exchange.writeRequest(c.id, seq, writeBuffer);
@@ -452,6 +477,9 @@ public final class WorkloadDriver {
             return;
         }
         c.failed = true;
+        if (c.busy && !c.answered()) {
+            settled++;
+        }
         error("client " + c.id + ": " + why);
         close(c);
         if (broadcast != null) {
@@ -487,8 +515,8 @@ public final class WorkloadDriver {
 
     /**
      * {@code WorkloadDriver --socket PATH --workload NAME --server-pid PID [--warmup-ms N]
-     * [--window-ms N] [--windows N] [--connect-timeout-s N]}: prints one {@code RESULT {json}}
-     * line; exits 0 when every reply was right, 1 otherwise.
+     * [--window-ms N] [--windows N] [--connect-timeout-s N] [--requests-per-client N]}: prints
+     * one {@code RESULT {json}} line; exits 0 when every reply was right, 1 otherwise.
      */
     public static void main(String[] args) throws IOException {
         Path socket = null;
@@ -498,6 +526,7 @@ public final class WorkloadDriver {
         long windowMs = 2000;
         int windows = 3;
         long connectTimeoutS = 120;
+        long requestsPerClient = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -508,6 +537,7 @@ public final class WorkloadDriver {
                 case "--window-ms" -> windowMs = Long.parseLong(v);
                 case "--windows" -> windows = Integer.parseInt(v);
                 case "--connect-timeout-s" -> connectTimeoutS = Long.parseLong(v);
+                case "--requests-per-client" -> requestsPerClient = Long.parseLong(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -515,7 +545,7 @@ public final class WorkloadDriver {
             throw new IllegalArgumentException("--socket, --workload and --server-pid are required");
         }
         DriverReport report = new WorkloadDriver(new Settings(socket, workload, pid, Duration.ofMillis(warmupMs),
-                Duration.ofMillis(windowMs), windows, Duration.ofSeconds(connectTimeoutS))).run();
+                Duration.ofMillis(windowMs), windows, Duration.ofSeconds(connectTimeoutS), requestsPerClient)).run();
         System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(report));
         System.out.flush();
         System.exit(report.errors() == 0 ? 0 : 1);

@@ -72,12 +72,38 @@ class RenderingTest {
     }
 
     @Test
+    void theIdleMemoryGoalIsMetOnlyWhenLiveHeapAndResidentMemoryBothMeetIt() {
+        assertThat(idleGoal(idleRuns(1.5, 6.0), "overlapped")).isEqualTo("met");
+        assertThat(idleGoal(idleRuns(1.5, 9.0), "overlapped"))
+                .isEqualTo("mixed: met by live heap, missed by resident memory");
+        assertThat(idleGoal(idleRuns(9.0, 12.0), "overlapped")).isEqualTo("missed");
+        assertThat(idleGoal(idleRuns(Double.NaN, 6.0), "overlapped"))
+                .isEqualTo("met by resident memory; live heap not measured");
+    }
+
+    /** The fixture with every idle run set to {@code heapKib} and {@code rssKib} per connection. */
+    private static Results idleRuns(double heapKib, double rssKib) {
+        List<RunResult> runs = results.runs().stream().map(r -> !r.workload().startsWith("idle-") ? r
+                : new RunResult(r.engine(), r.workload(), r.family(), r.clients(), r.connections(), r.errors(),
+                        r.errorSamples(), r.verdict(), r.peakRssKb(), r.peakThreads(), rssKib, heapKib, r.windows(),
+                        r.summary()))
+                .toList();
+        return new Results(results.title(), results.generatedAt(), results.machine(), results.settings(),
+                results.servers(), results.lessons(), runs);
+    }
+
+    private static String idleGoal(Results results, String engine) {
+        return new Findings(results).goals().stream().filter(g -> g.goal().startsWith(engine + ": at most 8 KB"))
+                .findFirst().orElseThrow().verdict();
+    }
+
+    @Test
     void aWorkloadTheReferenceCannotServeSaysWhyItHasNoRow() {
         List<RunResult> broadcast = results.runs().stream()
                 .filter(r -> r.workload().equals("echo-c100-64B-pingpong") && !r.engine().equals(NettyEchoServer.KEY))
                 .map(r -> new RunResult(r.engine(), "broadcast-p10", "broadcast", r.clients(), r.connections(),
                         r.errors(), r.errorSamples(), r.verdict(), r.peakRssKb(), r.peakThreads(), r.kbPerConnection(),
-                        r.windows(), r.summary()))
+                        r.heapKbPerConnection(), r.windows(), r.summary()))
                 .toList();
         Results withBroadcast = new Results(results.title(), results.generatedAt(), results.machine(),
                 results.settings(), results.servers(), results.lessons(), broadcast);

@@ -21,8 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.stream.IntStream;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +101,7 @@ public final class OverlappedPipeServer implements PipeServer {
     /** The sample's PIPEINST: one instance, its state, its session and its pending operation. */
     static final class PipeInst {
         final OverlappedInstance pipe;
-        volatile State state = State.CONNECTING;
+        State state = State.CONNECTING;
         boolean pendingIO;
         LoopSession session;
         OutboundFrame writing; // the frame of the pending WriteFile
@@ -115,9 +115,9 @@ public final class OverlappedPipeServer implements PipeServer {
     private final PipeHandler handler;
     private final PipeSystem pipes;
     private final ServerCounters counters = new ServerCounters();
-    // Written by the loop only; copy-on-write so that toString can look from other threads.
-    private final List<PipeInst> instances = new CopyOnWriteArrayList<>();
-    private final List<OverlappedInstance> handles = new CopyOnWriteArrayList<>(); // the wait array
+    private final List<PipeInst> instances = new ArrayList<>(); // the loop's own
+    private final List<OverlappedInstance> handles = new ArrayList<>(); // the wait array
+    private volatile int[] census = new int[State.values().length]; // instances by state, as of the last sweep
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private int sessions; // instances with a session
     private int awaitingClient; // instances with a ConnectNamedPipe pending
@@ -367,7 +367,9 @@ public final class OverlappedPipeServer implements PipeServer {
         List<PipeInst> again = List.copyOf(connectAgain);
         connectAgain.clear();
         again.forEach(this::connectToNewClient);
+        int[] byState = new int[State.values().length];
         for (PipeInst p : instances) {
+            byState[p.state.ordinal()]++;
             if (p.session != null) {
                 switch (p.session.due(now)) {
                     case DISCONNECT -> disconnectAndReconnect(p); // the grace period is over
@@ -376,6 +378,7 @@ public final class OverlappedPipeServer implements PipeServer {
                 }
             }
         }
+        census = byState; // for toString, which other threads call
     }
 
     /** Runs on the loop: stop accepting, ask every session to finish, give them the grace period. */
@@ -424,9 +427,8 @@ public final class OverlappedPipeServer implements PipeServer {
 
     @Override
     public String toString() {
-        int[] byState = new int[State.values().length];
-        instances.forEach(p -> byState[p.state.ordinal()]++);
-        return "OverlappedPipeServer[" + config.address() + ", instances=" + instances.size() + ", CONNECTING="
+        int[] byState = census;
+        return "OverlappedPipeServer[" + config.address() + ", instances=" + IntStream.of(byState).sum() + ", CONNECTING="
                 + byState[0] + ", READING=" + byState[1] + ", WRITING=" + byState[2] + ", " + counters
                 + (failure != null ? ", failed: " + failure : "") + "]";
     }

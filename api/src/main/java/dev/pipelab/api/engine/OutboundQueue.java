@@ -22,7 +22,7 @@ public final class OutboundQueue {
     private final ServerCounters counters;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<OutboundFrame> frames = new ArrayDeque<>();
+    private final ArrayDeque<OutboundFrame> frames = new ArrayDeque<>(2); // most hold a frame or two: small while idle
     private long queuedBytes;
     private boolean finished;
 

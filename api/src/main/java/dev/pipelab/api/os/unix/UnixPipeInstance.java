@@ -22,11 +22,14 @@ import org.slf4j.LoggerFactory;
 final class UnixPipeInstance implements PipeInstance {
 
     private static final Logger log = LoggerFactory.getLogger(UnixPipeInstance.class);
-    private static final int READ_BUFFER_BYTES = 8 * 1024;
+    /** What a connection reads with at first: enough for small messages, little for an idle client to hold. */
+    private static final int FIRST_READ_BUFFER_BYTES = 256;
+    /** What it reads with once a read has filled the first buffer: large messages, or many at once. */
+    private static final int GROWN_READ_BUFFER_BYTES = 8 * 1024;
 
     private final ServerSocketChannel listener;
     private final FrameDecoder decoder;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES).flip();
+    private ByteBuffer readBuffer = ByteBuffer.allocate(FIRST_READ_BUFFER_BYTES).flip();
     private volatile SocketChannel channel;
     private volatile boolean readCancelled;
     private PeerIdentity peer = PeerIdentity.UNKNOWN;
@@ -69,6 +72,10 @@ final class UnixPipeInstance implements PipeInstance {
             readBuffer.clear();
             int n = ch.read(readBuffer);
             readBuffer.flip();
+            if (n == readBuffer.capacity() && n < GROWN_READ_BUFFER_BYTES) {
+                // the read filled the buffer, so more was likely waiting: read in larger steps from now on
+                readBuffer = ByteBuffer.allocate(GROWN_READ_BUFFER_BYTES).put(readBuffer).flip();
+            }
             if (n < 0) {
                 if (decoder.isMidFrame() && !readCancelled) {
                     log.debug("client left in the middle of a frame");

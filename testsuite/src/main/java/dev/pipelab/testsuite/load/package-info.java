@@ -1,2 +1,0 @@
-/** A load driver: many clients from one thread, every reply checked byte for byte. */
-package dev.pipelab.testsuite.load;
