@@ -2,6 +2,7 @@ package dev.pipelab.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipelab.report.Statistics.Spread;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,35 @@ class RenderingTest {
     void theSummaryNamesAWinnerPerWorkloadWithItsLead() {
         assertThat(new Findings(results).winners()).hasSize(results.workloads().size())
                 .allMatch(line -> line.contains(" leads with ") && line.contains("x of "));
+    }
+
+    @Test
+    void theNettyGoalTellsAShortfallWithinTheSpreadFromAClearOne() {
+        Spread nettyRate = new Spread(100, 90, 110);
+        Spread cpu = new Spread(5, 4.5, 5.5);
+        assertThat(nettyGoal(new Spread(120, 115, 125), new Spread(4, 3.9, 4.1), nettyRate, cpu)).isEqualTo("met");
+        assertThat(nettyGoal(new Spread(98, 92, 104), cpu, nettyRate, cpu))
+                .isEqualTo("within the spread: short by the medians, the ranges overlap");
+        assertThat(nettyGoal(new Spread(80, 75, 85), cpu, nettyRate, cpu)).isEqualTo("missed");
+    }
+
+    /** The overlapped goal's verdict when every echo run from 100 clients up measured these spreads. */
+    private static String nettyGoal(Spread rate, Spread cpu, Spread nettyRate, Spread nettyCpu) {
+        List<RunResult> runs = results.runs().stream().map(r -> !r.workload().startsWith("echo-") || r.clients() < 100
+                ? r : r.engine().equals("overlapped") ? withSummary(r, rate, cpu)
+                : r.engine().equals(NettyEchoServer.KEY) ? withSummary(r, nettyRate, nettyCpu) : r).toList();
+        Results changed = new Results(results.title(), results.generatedAt(), results.machine(), results.settings(),
+                results.servers(), results.lessons(), runs);
+        return new Findings(changed).goals().stream().filter(g -> g.goal().startsWith("overlapped at or above Netty"))
+                .findFirst().orElseThrow().verdict();
+    }
+
+    private static RunResult withSummary(RunResult r, Spread rate, Spread cpu) {
+        RunResult.Summary s = r.summary();
+        return new RunResult(r.engine(), r.workload(), r.family(), r.clients(), r.connections(), r.errors(),
+                r.errorSamples(), r.verdict(), r.peakRssKb(), r.peakThreads(), r.kbPerConnection(),
+                r.heapKbPerConnection(), r.windows(), new RunResult.Summary(rate, s.p50Micros(), s.p99Micros(),
+                        s.p999Micros(), cpu, s.fairness(), s.slowestShare()));
     }
 
     @Test
