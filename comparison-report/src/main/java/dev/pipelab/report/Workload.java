@@ -155,7 +155,7 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
     /** The {@code --quick} matrix: a few minutes on 2 cores. */
     public static List<Workload> quick() {
         return List.of(echo(1, 64, false), echo(100, 64, false), echo(1000, 64, false), echo(10_000, 64, false),
-                broadcast(10), of(Kind.CHURN, 10), idle(1000, 10));
+                broadcast(10), of(Kind.CHURN, 10), idle(10_000, 10));
     }
 
     /** The {@code --full} matrix: every workload the driver can run. */

@@ -241,7 +241,9 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     private void writeSome(SocketChannel ch) throws IOException {
         ByteBuffer last = writeBuffers[writeBuffers.length - 1];
         while (writeBuffers[0].hasRemaining() || last.hasRemaining()) { // an empty payload still has its header
-            if (ch.write(writeBuffers) == 0) {
+            // one buffer: a plain send, which costs the kernel less than a gathering writev of one
+            long n = writeBuffers.length == 1 ? ch.write(last) : ch.write(writeBuffers);
+            if (n == 0) {
                 return;
             }
         }

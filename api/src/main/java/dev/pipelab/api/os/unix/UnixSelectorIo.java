@@ -9,6 +9,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,6 +35,8 @@ final class UnixSelectorIo {
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private volatile Thread owner;
     private int instances;
+    private Iterator<SelectionKey> ready = Collections.emptyIterator(); // selected keys not yet performed
+    private long finished; // operations finished on the owning thread: events set, routines queued
 
     private UnixSelectorIo(UnixListener listener, Selector selector, SelectionKey listenerKey) {
         this.listener = listener;
@@ -103,6 +106,7 @@ final class UnixSelectorIo {
 
     void signalled(UnixEvent event) {
         if (isOwner()) {
+            finished++;
             if (event.ordinal() >= 0) {
                 signalledInstances.set(event.ordinal());
             }
@@ -180,18 +184,25 @@ final class UnixSelectorIo {
     // ---- the wait
 
     /**
-     * One round of the wait: selects for up to {@code timeoutMillis} (0: without blocking),
-     * performs the ready I/O, and finishes the operations it completes.
+     * One step of the wait: performs the ready I/O left from the last select until an operation
+     * finishes (its event set or its routine queued), so that the caller serves that instance
+     * while its socket is still warm in the cache, before the next one's I/O; with nothing left,
+     * selects for up to {@code timeoutMillis} (0: without blocking) first. Doing every ready read
+     * before serving any would touch each socket twice far apart, which at thousands of clients
+     * costs the kernel a cache miss per message.
      */
     void poll(long timeoutMillis) throws IOException {
-        int ready = timeoutMillis <= 0 ? selector.selectNow() : selector.select(timeoutMillis);
-        if (ready == 0) {
-            return;
+        if (!ready.hasNext()) {
+            int n = timeoutMillis <= 0 ? selector.selectNow() : selector.select(timeoutMillis);
+            if (n == 0) {
+                return;
+            }
+            ready = selector.selectedKeys().iterator();
         }
-        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-        while (keys.hasNext()) {
-            SelectionKey key = keys.next();
-            keys.remove();
+        long finishedBefore = finished;
+        while (ready.hasNext() && finished == finishedBefore) {
+            SelectionKey key = ready.next();
+            ready.remove();
             if (!key.isValid()) {
                 continue;
             }
@@ -220,7 +231,9 @@ final class UnixSelectorIo {
 
     void queueApc(Runnable apc) {
         apcs.add(apc);
-        if (!isOwner()) {
+        if (isOwner()) {
+            finished++;
+        } else {
             selector.wakeup();
         }
     }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * wrapping, as {@link OverlappedPipe#waitForAny} promises: with several real clients whose
  * requests are all waiting, waits that each start after the instance served last cycle through
  * every ready instance, where WaitForMultipleObjects' lowest-index rule would serve the first
- * one over and over.
+ * one over and over. And a wait performs the ready reads one at a time, returning as soon as
+ * one finishes, so that the engine serves each instance right after its read.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UnixOverlappedPipeFairnessTest {
@@ -86,6 +87,40 @@ class UnixOverlappedPipeFairnessTest {
         assertThat(pipe.waitForAny(instances, 0, WAIT)).isEqualTo(0);
         assertThat(pipe.waitForAny(instances, 2, WAIT)).isEqualTo(2);
         assertThat(pipe.waitForAny(instances, INSTANCES, WAIT)).isEqualTo(0);
+    }
+
+    @Test
+    void aWaitPerformsTheReadyReadsOneAtATimeSoEachInstanceIsServedWhileItsSocketIsWarm() throws IOException {
+        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("one.sock").toString()).build();
+        pipe = UnixPipeSystem.INSTANCE.createOverlappedPipe(config);
+        for (int i = 0; i < 2; i++) {
+            instances.add(pipe.createInstance());
+            assertThat(instances.get(i).connect()).isFalse();
+            clients.add(SocketChannel.open(UnixDomainSocketAddress.of(config.address().path())));
+        }
+        Set<Integer> connected = new HashSet<>();
+        while (connected.size() < 2) {
+            int i = pipe.waitForAny(instances, 0, WAIT);
+            assertThat(i).as("a connect finished").isBetween(0, 1);
+            assertThat(instances.get(i).getOverlappedResult()).isTrue();
+            connected.add(i);
+            assertThat(instances.get(i).read()).as("nothing sent yet: the read is pending").isFalse();
+        }
+        for (SocketChannel client : clients) {
+            ByteBuffer frame = Frames.encode("ready".getBytes(UTF_8));
+            while (frame.hasRemaining()) {
+                client.write(frame);
+            }
+        }
+
+        int first = pipe.waitForAny(instances, 0, WAIT);
+        assertThat(first).isBetween(0, 1);
+        OverlappedInstance other = instances.get(1 - first);
+        assertThat(other.event().isSet()).as("the other read waits for the next wait, though its bytes are here")
+                .isFalse();
+        assertThat(pipe.waitForAny(instances, first + 1, WAIT)).isEqualTo(1 - first);
+        assertThat(other.getOverlappedResult()).isTrue();
+        assertThat(new String(other.takeMessage(), UTF_8)).isEqualTo("ready");
     }
 
     /**
