@@ -50,11 +50,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-reference", description = "Leave out the Netty reference row.")
     boolean noReference;
 
-    @Option(names = "--warmup-ms", paramLabel = "N", description = "Warm-up before measuring (default 1000).")
-    long warmupMillis = 1000;
+    @Option(names = "--warmup-ms", paramLabel = "N", description = "Warm-up before measuring (default 2500): long enough for the JIT and the heap to settle.")
+    long warmupMillis = 2500;
 
-    @Option(names = "--window-ms", paramLabel = "N", description = "Length of each measured repetition (default 2000).")
-    long windowMillis = 2000;
+    @Option(names = "--window-ms", paramLabel = "N", description = "Length of each measured repetition (default 1500).")
+    long windowMillis = 1500;
 
     @Option(names = "--repetitions", paramLabel = "N", description = "Measured repetitions per run (default 3).")
     int repetitions = 3;

@@ -522,8 +522,8 @@ public final class WorkloadDriver {
         Path socket = null;
         Workload workload = null;
         long pid = -1;
-        long warmupMs = 1000;
-        long windowMs = 2000;
+        long warmupMs = 2500;
+        long windowMs = 1500;
         int windows = 3;
         long connectTimeoutS = 120;
         long requestsPerClient = 0;
