@@ -20,11 +20,21 @@ import java.nio.channels.SocketChannel;
  * otherwise registers interest with the {@link UnixSelectorIo}, whose poll finishes it. Finishing
  * an operation runs its completion: set the event (overlapped) or queue the routine
  * (completion). Used by the owning thread only.
+ *
+ * <p>Writes go through the instance's outbound buffer, as WriteFile goes through the pipe's:
+ * a write that fits completes at once. The buffer is sent to the socket at once when no further
+ * request of this client is already read and waiting here; while one is (a client that
+ * pipelines), the replies gather and leave together, in one send, after the last of them or
+ * when the loop next waits. So a client that pipelines sixteen requests costs one send, not
+ * sixteen, and a client that talks in turns gets each reply at once.
  */
 final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance {
 
 
     private enum Operation { NONE, CONNECT, READ, WRITE }
+
+    /** Replies gathered for a pipelining client are sent once they reach this many bytes. */
+    private static final int OUTBOUND_FLUSH_BYTES = 64 * 1024;
 
     private final UnixSelectorIo io;
     private final int maxMessageBytes;
@@ -46,7 +56,9 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     private Runnable onRead;
     private Runnable onWritten;
     private byte[] message;
-    private ByteBuffer[] writeBuffers;
+    private ByteBuffer outbound; // bytes written but not yet sent, ready to read; null when none
+    private boolean flushQueued; // listed with the io for a send before the loop next waits
+    private IOException sendFailure; // a deferred send failed: the next operation reports it
 
     UnixAsyncInstance(UnixSelectorIo io, int maxMessageBytes) {
         this.io = io;
@@ -105,6 +117,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     private boolean startRead(Runnable completion) throws IOException {
         connectedChannel();
+        throwSendFailure();
         if (readPending) {
             throw new IllegalStateException("a read is already pending");
         }
@@ -191,27 +204,42 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         onRead.run();
     }
 
-    private boolean startWrite(ByteBuffer[] frame, Runnable completion) throws IOException {
+    private boolean startWrite(ByteBuffer[] frame, boolean last, Runnable completion) throws IOException {
         SocketChannel ch = connectedChannel();
         if (writePending) {
             throw new IllegalStateException("a write is already pending");
         }
+        throwSendFailure();
         writeFailure = null;
-        writeBuffers = gathered(frame);
         onWritten = completion;
+        boolean gather = leftover != null && !last; // another request of this client is already here
+        if (gather || outbound != null) {
+            append(frame);
+        }
+        if (gather && outbound.position() < OUTBOUND_FLUSH_BYTES) {
+            // its reply will go with this one
+            if (!flushQueued) {
+                flushQueued = true;
+                io.sendBeforeWaiting(this);
+            }
+            writePending = true;
+            finishWrite(null); // in the buffer: done, as WriteFile into a pipe with room is
+            return true;
+        }
         writePending = true;
         try {
-            writeSome(ch);
-            if (writePending && writeBuffers[0] == io.writeBuffer()) {
-                // the socket took part of it: keep the rest here, the loop's buffer is for the next write
-                writeBuffers = new ByteBuffer[] {ByteBuffer.allocate(writeBuffers[0].remaining()).put(writeBuffers[0]).flip()};
+            if (outbound == null) {
+                sendNow(ch, frame);
+            } else {
+                send(ch);
             }
         } catch (IOException e) {
             writePending = false; // WriteFile failed at once: nothing is pending
-            writeBuffers = null;
+            outbound = null;
             throw e;
         }
-        if (!writePending) {
+        if (outbound == null) {
+            finishWrite(null);
             return true;
         }
         wantReady(SelectionKey.OP_WRITE);
@@ -219,53 +247,135 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     }
 
     /**
-     * The frame copied into the loop's one direct buffer when it fits: one write call from
-     * memory the kernel can read directly, instead of a gathering write the JDK copies first.
+     * Sends {@code frame} with nothing held before it: copied into the loop's one direct buffer
+     * when it fits, for one write call from memory the kernel reads directly; what the socket
+     * does not take is held.
      */
-    private ByteBuffer[] gathered(ByteBuffer[] frame) {
+    private void sendNow(SocketChannel ch, ByteBuffer[] frame) throws IOException {
         ByteBuffer shared = io.writeBuffer();
         long bytes = 0;
         for (ByteBuffer b : frame) {
             bytes += b.remaining();
         }
         if (bytes > shared.capacity()) {
-            return frame;
+            append(frame);
+            send(ch);
+            return;
         }
         shared.clear();
         for (ByteBuffer b : frame) {
             shared.put(b);
         }
-        return new ByteBuffer[] {shared.flip()};
+        shared.flip();
+        while (shared.hasRemaining() && ch.write(shared) > 0) {
+            // the socket takes what it has room for
+        }
+        if (shared.hasRemaining()) {
+            outbound = ByteBuffer.allocate(shared.remaining()).put(shared); // the loop's buffer is for the next write
+        }
     }
 
-    private void writeSome(SocketChannel ch) throws IOException {
-        ByteBuffer last = writeBuffers[writeBuffers.length - 1];
-        while (writeBuffers[0].hasRemaining() || last.hasRemaining()) { // an empty payload still has its header
-            // one buffer: a plain send, which costs the kernel less than a gathering writev of one
-            long n = writeBuffers.length == 1 ? ch.write(last) : ch.write(writeBuffers);
+    /** Adds {@code frame} to the bytes waiting to be sent, ready to read from. */
+    private void append(ByteBuffer[] frame) {
+        int bytes = 0;
+        for (ByteBuffer b : frame) {
+            bytes += b.remaining();
+        }
+        if (outbound == null) {
+            outbound = ByteBuffer.allocate(Math.max(bytes, 256));
+        } else if (outbound.remaining() < bytes) {
+            outbound = ByteBuffer.allocate(Math.max(outbound.position() + bytes, 2 * outbound.capacity()))
+                    .put(outbound.flip());
+        }
+        for (ByteBuffer b : frame) {
+            outbound.put(b);
+        }
+    }
+
+    /**
+     * Sends what the outbound buffer holds, through the loop's one direct buffer where it fits
+     * (one write call from memory the kernel reads directly); keeps what the socket did not take.
+     */
+    private void send(SocketChannel ch) throws IOException {
+        outbound.flip();
+        ByteBuffer shared = io.writeBuffer();
+        while (outbound.hasRemaining()) {
+            int n;
+            if (outbound.remaining() <= shared.capacity()) {
+                shared.clear();
+                shared.put(outbound.duplicate()).flip();
+                n = ch.write(shared);
+                outbound.position(outbound.position() + n);
+            } else {
+                n = ch.write(outbound);
+            }
             if (n == 0) {
-                return;
+                break;
             }
         }
-        finishWrite(null);
+        if (outbound.hasRemaining()) {
+            outbound.compact(); // back to filling: what the socket did not take comes first
+        } else {
+            outbound = null; // nothing held between sends
+        }
+    }
+
+    /** Sends what gathered while the client's requests were being read; the loop calls this before it waits. */
+    void sendGathered() {
+        flushQueued = false;
+        if (outbound == null || writePending || channel == null) {
+            return; // sent already, or a pending write sends it
+        }
+        try {
+            send(channel);
+            if (outbound != null) {
+                wantReady(SelectionKey.OP_WRITE); // the rest when the socket has room
+            }
+        } catch (IOException e) {
+            sendFailed(e);
+        }
+    }
+
+    /** A deferred send failed: the pending read, if any, ends with it; otherwise the next operation does. */
+    private void sendFailed(IOException e) {
+        outbound = null;
+        sendFailure = e;
+        if (readPending) {
+            finishRead(e);
+        }
+    }
+
+    private void throwSendFailure() throws IOException {
+        IOException failure = sendFailure;
+        if (failure != null) {
+            sendFailure = null;
+            throw failure;
+        }
     }
 
     void performWrite() {
-        if (!writePending) {
+        if (outbound == null) {
             notReady(SelectionKey.OP_WRITE); // writable, but nothing to write now: stop asking
             return;
         }
         try {
-            writeSome(channel);
+            send(channel);
+            if (outbound == null && writePending) {
+                finishWrite(null);
+            }
         } catch (IOException e) {
-            finishWrite(e);
+            if (writePending) {
+                outbound = null;
+                finishWrite(e);
+            } else {
+                sendFailed(e);
+            }
         }
     }
 
     private void finishWrite(IOException failure) {
         writePending = false;
         writeFailure = failure;
-        writeBuffers = null;
         onWritten.run();
     }
 
@@ -303,6 +413,15 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             io.forget(this);
             connectFailed(new OperationAbortedException());
         }
+        if (outbound != null && channel != null && !writePending) {
+            try {
+                send(channel); // what gathered for this client, as far as its socket takes it now
+            } catch (IOException e) {
+                // the client is gone: nothing more to send
+            }
+        }
+        outbound = null;
+        sendFailure = null;
         if (key != null) {
             key.cancel();
             key = null;
@@ -351,14 +470,14 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     public boolean write(byte[] payload) throws IOException {
         event.reset();
         lastStarted = Operation.WRITE;
-        return startWrite(frameOf(payload), event::set);
+        return startWrite(frameOf(payload), false, event::set);
     }
 
     @Override
     public boolean writeError(String reason) throws IOException {
         event.reset();
         lastStarted = Operation.WRITE;
-        return startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, event::set);
+        return startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, true, event::set);
     }
 
     @Override
@@ -423,13 +542,13 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     @Override
     public void writeFileEx(byte[] payload, WriteRoutine routine) throws IOException {
         io.checkOwner();
-        startWrite(frameOf(payload), () -> queueWriteRoutine(routine));
+        startWrite(frameOf(payload), false, () -> queueWriteRoutine(routine));
     }
 
     @Override
     public void writeErrorEx(String reason, WriteRoutine routine) throws IOException {
         io.checkOwner();
-        startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, () -> queueWriteRoutine(routine));
+        startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, true, () -> queueWriteRoutine(routine));
     }
 
     private void queueWriteRoutine(WriteRoutine routine) {

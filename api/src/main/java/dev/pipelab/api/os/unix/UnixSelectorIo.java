@@ -28,6 +28,7 @@ final class UnixSelectorIo {
     private final Selector selector;
     private final SelectionKey listenerKey;
     private final Queue<UnixAsyncInstance> awaitingClient = new ArrayDeque<>();
+    private final Queue<UnixAsyncInstance> toFlush = new ArrayDeque<>(); // replies gathered, to send before waiting
     private final Queue<Runnable> apcs = new ConcurrentLinkedQueue<>();
     private final Queue<UnixEvent> remoteSignals = new ConcurrentLinkedQueue<>();
     private final BitSet signalledInstances = new BitSet();
@@ -192,14 +193,20 @@ final class UnixSelectorIo {
      * costs the kernel a cache miss per message.
      */
     void poll(long timeoutMillis) throws IOException {
+        long finishedBefore = finished;
         if (!ready.hasNext()) {
+            for (UnixAsyncInstance instance; (instance = toFlush.poll()) != null; ) {
+                instance.sendGathered();
+            }
+            if (finished != finishedBefore) {
+                return; // a failed send ended a pending read
+            }
             int n = timeoutMillis <= 0 ? selector.selectNow() : selector.select(timeoutMillis);
             if (n == 0) {
                 return;
             }
             ready = selector.selectedKeys().iterator();
         }
-        long finishedBefore = finished;
         while (ready.hasNext() && finished == finishedBefore) {
             SelectionKey key = ready.next();
             ready.remove();
@@ -220,6 +227,11 @@ final class UnixSelectorIo {
                 instance.performWrite();
             }
         }
+    }
+
+    /** Sends the replies {@code instance} gathered before the loop next waits. */
+    void sendBeforeWaiting(UnixAsyncInstance instance) {
+        toFlush.add(instance);
     }
 
     /** Wakes a thread blocked in {@link #poll}. */
