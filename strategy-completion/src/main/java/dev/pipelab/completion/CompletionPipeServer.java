@@ -7,6 +7,7 @@ import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerStats;
 import dev.pipelab.api.engine.LoopBackoff;
 import dev.pipelab.api.engine.LoopSession;
+import dev.pipelab.api.engine.LoopTicker;
 import dev.pipelab.api.engine.OutboundFrame;
 import dev.pipelab.api.engine.ServerCounters;
 import dev.pipelab.api.engine.ServerLifecycle;
@@ -110,7 +111,7 @@ public final class CompletionPipeServer implements PipeServer {
     private PipeInst connecting; // the instance for the next client
     private boolean pendingIO; // the sample's fPendingIO: connecting's ConnectNamedPipe is pending
     private volatile boolean stopping;
-    private long lastSweep = System.nanoTime();
+    private final LoopTicker ticker = new LoopTicker(TICK);
     private volatile Throwable failure;
 
     CompletionPipeServer(PipeServerConfig config, PipeHandler handler, PipeSystem pipes) {
@@ -137,12 +138,15 @@ public final class CompletionPipeServer implements PipeServer {
             createAndConnectInstance();
             while (!stopping || !connected.isEmpty()) {
                 try {
-                    switch (pipe.waitAlertable(connectEvent, TICK)) { // WaitForSingleObjectEx(.., TRUE)
+                    CompletionPipe.WaitResult woke = pipe.waitAlertable(connectEvent, TICK); // WaitForSingleObjectEx(.., TRUE)
+                    switch (woke) {
                         case SIGNALLED -> clientConnected();
                         case IO_COMPLETION -> { } // routines and APCs ran inside the wait
                         case TIMEOUT -> { }
                     }
-                    sweepDeadlines();
+                    if (ticker.sweepDue(woke == CompletionPipe.WaitResult.TIMEOUT)) {
+                        sweepDeadlines(ticker.sweepTime());
+                    }
                     backoff.succeeded();
                 } catch (IOException | RuntimeException e) {
                     log.warn("completion loop at {} failed", config.address(), e);
@@ -308,14 +312,9 @@ public final class CompletionPipeServer implements PipeServer {
 
     /**
      * Forces out sessions past their grace period, closes idle ones, and retries an instance
-     * for the next client if creating one failed; at most once a tick.
+     * for the next client if creating one failed; once a tick.
      */
-    private void sweepDeadlines() {
-        long now = System.nanoTime();
-        if (now - lastSweep < TICK.toNanos()) {
-            return;
-        }
-        lastSweep = now;
+    private void sweepDeadlines(long now) {
         connectNext();
         for (PipeInst p : connected) {
             if (p.session != null) {

@@ -7,6 +7,7 @@ import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerStats;
 import dev.pipelab.api.engine.LoopBackoff;
 import dev.pipelab.api.engine.LoopSession;
+import dev.pipelab.api.engine.LoopTicker;
 import dev.pipelab.api.engine.OutboundFrame;
 import dev.pipelab.api.engine.ServerCounters;
 import dev.pipelab.api.engine.ServerLifecycle;
@@ -126,7 +127,7 @@ public final class OverlappedPipeServer implements PipeServer {
     private OverlappedPipe pipe;
     private Thread loopThread;
     private volatile boolean stopping;
-    private long lastSweep = System.nanoTime();
+    private final LoopTicker ticker = new LoopTicker(TICK);
     private volatile Throwable failure;
 
     OverlappedPipeServer(PipeServerConfig config, PipeHandler handler, PipeSystem pipes) {
@@ -172,7 +173,9 @@ public final class OverlappedPipeServer implements PipeServer {
                             startNextOperation(p);
                         }
                     }
-                    sweepDeadlines();
+                    if (ticker.sweepDue(i == OverlappedPipe.WAIT_TIMEOUT)) {
+                        sweepDeadlines(ticker.sweepTime());
+                    }
                     backoff.succeeded();
                 } catch (IOException | RuntimeException e) {
                     log.warn("overlapped loop at {} failed", config.address(), e);
@@ -356,14 +359,9 @@ public final class OverlappedPipeServer implements PipeServer {
 
     /**
      * Forces out sessions past their grace period, closes idle ones, and retries the connects
-     * that failed at once; at most once a tick.
+     * that failed at once; once a tick.
      */
-    private void sweepDeadlines() {
-        long now = System.nanoTime();
-        if (now - lastSweep < TICK.toNanos()) {
-            return;
-        }
-        lastSweep = now;
+    private void sweepDeadlines(long now) {
         List<PipeInst> again = List.copyOf(connectAgain);
         connectAgain.clear();
         again.forEach(this::connectToNewClient);

@@ -15,15 +15,18 @@ final class SessionClock {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long closingSince;
     private volatile long lastRequestNanos = System.nanoTime();
+    private volatile boolean requestedSinceLastLook; // read the clock once a tick, not once a request
 
     SessionClock(PipeServerConfig config) {
         this.graceNanos = config.gracePeriod().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
     }
 
-    /** A request arrived: the idle timeout starts again. */
+    /** A request arrived: the idle timeout starts again, from the next look at the clock at the latest. */
     void requestArrived() {
-        lastRequestNanos = System.nanoTime();
+        if (!requestedSinceLastLook) {
+            requestedSinceLastLook = true;
+        }
     }
 
     /** The session starts closing: its grace period starts. True the first time only. */
@@ -44,6 +47,11 @@ final class SessionClock {
     SessionDue due(long now) {
         if (closing.get()) {
             return now - closingSince > graceNanos ? SessionDue.DISCONNECT : SessionDue.NOTHING;
+        }
+        if (requestedSinceLastLook) {
+            requestedSinceLastLook = false;
+            lastRequestNanos = now; // at or after the request: an idle close may come a tick late, never early
+            return SessionDue.NOTHING;
         }
         return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos
                 ? SessionDue.CLOSE_IDLE : SessionDue.NOTHING;

@@ -40,7 +40,7 @@ final class UnixCompletionPipe implements CompletionPipe {
     @Override
     public WaitResult waitAlertable(PipeEvent event, Duration timeout) throws IOException {
         io.checkOwner();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = 0; // read the clock only if the wait has to block
         io.poll(0);
         while (true) {
             if (io.runApcs()) {
@@ -48,6 +48,9 @@ final class UnixCompletionPipe implements CompletionPipe {
             }
             if (event.isSet()) {
                 return WaitResult.SIGNALLED;
+            }
+            if (deadline == 0) {
+                deadline = System.nanoTime() + timeout.toNanos();
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {

@@ -36,7 +36,7 @@ final class UnixOverlappedPipe implements OverlappedPipe {
     public int waitForAny(List<? extends OverlappedInstance> instances, int first, Duration timeout)
             throws IOException {
         io.checkOwner();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = 0; // read the clock only if the wait has to block
         if (wakeEvent.isSet() || io.nextSignalledFrom(first) < 0) {
             // Before the scan wraps around, do the ready I/O: each round over the signalled
             // instances polls once, so instances whose events stay set cannot starve the rest.
@@ -54,6 +54,9 @@ final class UnixOverlappedPipe implements OverlappedPipe {
                     throw new IllegalArgumentException("instances must be listed in the order they were created");
                 }
                 return signalled;
+            }
+            if (deadline == 0) {
+                deadline = System.nanoTime() + timeout.toNanos();
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
