@@ -35,6 +35,8 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     /** Replies gathered for a pipelining client are sent once they reach this many bytes. */
     private static final int OUTBOUND_FLUSH_BYTES = 64 * 1024;
+    /** What a run of gathered replies starts with: held only until they are sent. */
+    private static final int GATHER_BUFFER_BYTES = 4 * 1024;
 
     private final UnixSelectorIo io;
     private final int maxMessageBytes;
@@ -282,7 +284,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             bytes += b.remaining();
         }
         if (outbound == null) {
-            outbound = ByteBuffer.allocate(Math.max(bytes, 256));
+            outbound = ByteBuffer.allocate(Math.max(bytes, GATHER_BUFFER_BYTES)); // room for a run of replies
         } else if (outbound.remaining() < bytes) {
             outbound = ByteBuffer.allocate(Math.max(outbound.position() + bytes, 2 * outbound.capacity()))
                     .put(outbound.flip());

@@ -26,6 +26,8 @@ final class UnixPipeInstance implements PipeInstance {
     private static final int FIRST_READ_BUFFER_BYTES = 256;
     /** What it reads with once a read has filled the first buffer: large messages, or many at once. */
     private static final int GROWN_READ_BUFFER_BYTES = 8 * 1024;
+    /** Messages up to this size are written with their header from one buffer. */
+    private static final int ONE_BUFFER_WRITE_BYTES = 16 * 1024;
 
     private final ServerSocketChannel listener;
     private final FrameDecoder decoder;
@@ -88,7 +90,12 @@ final class UnixPipeInstance implements PipeInstance {
 
     @Override
     public void writeMessage(byte[] payload) throws IOException {
-        writeFully(new ByteBuffer[] {Frames.header(payload.length), ByteBuffer.wrap(payload)});
+        if (payload.length <= ONE_BUFFER_WRITE_BYTES) {
+            // header and payload in one buffer: one plain write instead of a gathering one of two
+            writeFully(new ByteBuffer[] {Frames.encode(payload)});
+        } else {
+            writeFully(new ByteBuffer[] {Frames.header(payload.length), ByteBuffer.wrap(payload)});
+        }
     }
 
     @Override
@@ -100,7 +107,11 @@ final class UnixPipeInstance implements PipeInstance {
         SocketChannel ch = connected();
         ByteBuffer last = buffers[buffers.length - 1];
         while (last.hasRemaining() || buffers[0].hasRemaining()) {
-            ch.write(buffers);
+            if (buffers.length == 1) {
+                ch.write(last);
+            } else {
+                ch.write(buffers);
+            }
         }
     }
 
