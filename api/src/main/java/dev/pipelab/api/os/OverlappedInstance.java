@@ -28,7 +28,11 @@ public interface OverlappedInstance extends Closeable {
     /** ReadFile of one whole message: {@code true} if it finished at once, else pending. */
     boolean read() throws IOException;
 
-    /** WriteFile of one message frame: {@code true} if it finished at once, else pending. */
+    /**
+     * WriteFile of one message frame: {@code true} if it finished at once, else pending. As on
+     * Windows, finished means the frame is in the pipe's outbound buffer; a failure to deliver it
+     * later surfaces on a later operation.
+     */
     boolean write(byte[] payload) throws IOException;
 
     /** WriteFile of one error frame: {@code true} if it finished at once, else pending. */
