@@ -21,7 +21,7 @@ final class HtmlReport {
             .meta{color:#555}table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
             th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right;vertical-align:top}
             th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-            table.text td{text-align:left}.met{color:#137333;font-weight:600}.missed{color:#b3261e;font-weight:600}.mixed{color:#8a5a00;font-weight:600}
+            table.text td,table.text th{text-align:left}.met{color:#137333;font-weight:600}.missed{color:#b3261e;font-weight:600}.mixed{color:#8a5a00;font-weight:600}
             .failed{color:#b3261e}.charts{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:1em}
             svg{width:100%;height:auto;background:#fff;border:1px solid #eee}
             svg .title{font-size:14px;font-weight:600}svg .tick,svg .legend{font-size:11px}
