@@ -138,7 +138,8 @@ public final class CompletionPipeServer implements PipeServer {
             createAndConnectInstance();
             while (!stopping || !connected.isEmpty()) {
                 try {
-                    CompletionPipe.WaitResult woke = pipe.waitAlertable(connectEvent, TICK); // WaitForSingleObjectEx(.., TRUE)
+                    // WaitForSingleObjectEx(connectEvent, TICK, TRUE)
+                    CompletionPipe.WaitResult woke = pipe.waitAlertable(connectEvent, TICK);
                     switch (woke) {
                         case SIGNALLED -> clientConnected();
                         case IO_COMPLETION -> { } // routines and APCs ran inside the wait
