@@ -44,11 +44,7 @@ final class HtmlReport {
         html.append("</ul>\n<h2>Performance goals</h2>\n");
         table(html, ReportTables.GOAL_HEADER, ReportTables.goalRows(results), true);
         charts(html, results);
-        html.append("<h2>Workloads</h2>\n<p>Each cell: median over the repetitions, then the range (min-max)."
-                + " Fairness is Jain's index of the clients' reply counts (1 = all served alike). KiB/conn is the"
-                + " server's resident memory added by the connections, per connection, each figure taken right"
-                + " after a full GC (jcmd GC.run) so that it counts what the server keeps, not garbage; for the"
-                + " idle workloads, added by the idle clients alone to a server already warm with its busy ones.</p>\n");
+        html.append("<h2>Workloads</h2>\n<p>").append(escape(ReportTables.RUN_NOTE)).append("</p>\n");
         for (String workload : results.workloads()) {
             html.append("<h3>").append(escape(workload)).append("</h3>\n");
             table(html, ReportTables.RUN_HEADER, ReportTables.runRows(results, workload), false);

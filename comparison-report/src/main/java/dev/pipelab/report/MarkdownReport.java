@@ -16,7 +16,7 @@ final class MarkdownReport {
         new Findings(results).winners().forEach(w -> md.append("* ").append(w).append('\n'));
         md.append("\n## Performance goals\n\n");
         table(md, ReportTables.GOAL_HEADER, ReportTables.goalRows(results));
-        md.append("\n## Workloads\n\nEach cell: median over the repetitions, then the range (min-max).\n");
+        md.append("\n## Workloads\n\n").append(ReportTables.RUN_NOTE).append('\n');
         for (String workload : results.workloads()) {
             md.append("\n### ").append(workload).append("\n\n");
             table(md, ReportTables.RUN_HEADER, ReportTables.runRows(results, workload));

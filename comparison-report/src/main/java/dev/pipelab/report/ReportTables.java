@@ -11,6 +11,14 @@ final class ReportTables {
             "CPU us/msg", "fairness", "peak RSS MiB", "RSS KiB/conn", "heap KiB/conn", "threads",
             "errors");
 
+    /** What a workload table's cells mean, said once above the tables. */
+    static final String RUN_NOTE = "Each cell: median over the repetitions, then the range (min-max). Fairness is"
+            + " Jain's index of the clients' reply counts (1 = all served alike). RSS KiB/conn and heap KiB/conn are"
+            + " the server's resident memory and live heap added by the connections, per connection, each taken"
+            + " right after a full GC (jcmd GC.class_histogram), so that they count what the server keeps, not"
+            + " garbage; for the idle workloads, what the idle clients alone add to a server already warm with its"
+            + " busy ones.";
+
     private ReportTables() {
     }
 

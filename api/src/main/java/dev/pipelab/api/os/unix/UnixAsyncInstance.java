@@ -35,8 +35,6 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     /** Replies gathered for a pipelining client are sent once they reach this many bytes. */
     private static final int OUTBOUND_FLUSH_BYTES = 64 * 1024;
-    /** What a run of gathered replies starts with: held only until they are sent. */
-    private static final int GATHER_BUFFER_BYTES = 4 * 1024;
 
     private final UnixSelectorIo io;
     private final int maxMessageBytes;
@@ -214,7 +212,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         throwSendFailure();
         writeFailure = null;
         onWritten = completion;
-        boolean gather = leftover != null && !last; // another request of this client is already here
+        boolean gather = !last && wholeRequestWaiting();
         if (gather || outbound != null) {
             append(frame);
         }
@@ -246,6 +244,16 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         }
         wantReady(SelectionKey.OP_WRITE);
         return false;
+    }
+
+    /** True when a whole request of this client is already read and waiting here: its reply can go with this one. */
+    private boolean wholeRequestWaiting() {
+        // after a decoded message the decoder stands at a frame boundary: leftover starts with a length word
+        if (leftover == null || leftover.remaining() < Frames.HEADER_BYTES) {
+            return false;
+        }
+        long length = Integer.toUnsignedLong(leftover.getInt(leftover.position()));
+        return leftover.remaining() - Frames.HEADER_BYTES >= length;
     }
 
     /**
@@ -284,10 +292,11 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             bytes += b.remaining();
         }
         if (outbound == null) {
-            outbound = ByteBuffer.allocate(Math.max(bytes, GATHER_BUFFER_BYTES)); // room for a run of replies
+            outbound = io.gatherBuffer(bytes); // room for a run of replies
         } else if (outbound.remaining() < bytes) {
-            outbound = ByteBuffer.allocate(Math.max(outbound.position() + bytes, 2 * outbound.capacity()))
-                    .put(outbound.flip());
+            ByteBuffer full = outbound;
+            outbound = ByteBuffer.allocate(Math.max(full.position() + bytes, 2 * full.capacity())).put(full.flip());
+            io.recycle(full);
         }
         for (ByteBuffer b : frame) {
             outbound.put(b);
@@ -318,6 +327,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         if (outbound.hasRemaining()) {
             outbound.compact(); // back to filling: what the socket did not take comes first
         } else {
+            io.recycle(outbound);
             outbound = null; // nothing held between sends
         }
     }

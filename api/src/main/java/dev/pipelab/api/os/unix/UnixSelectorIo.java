@@ -23,17 +23,21 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class UnixSelectorIo {
 
     private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** What a run of gathered replies starts in; the loop keeps a few spare, so they are not allocated (and zeroed) each time. */
+    private static final int GATHER_BUFFER_BYTES = 4 * 1024;
+    private static final int SPARE_GATHER_BUFFERS = 64;
 
     private final UnixListener listener;
     private final Selector selector;
     private final SelectionKey listenerKey;
     private final Queue<UnixAsyncInstance> awaitingClient = new ArrayDeque<>();
-    private final Queue<UnixAsyncInstance> toFlush = new ArrayDeque<>(); // replies gathered, to send before waiting
+    private final Queue<UnixAsyncInstance> gathered = new ArrayDeque<>(); // replies gathered, to send before blocking
     private final Queue<Runnable> apcs = new ConcurrentLinkedQueue<>();
     private final Queue<UnixEvent> remoteSignals = new ConcurrentLinkedQueue<>();
     private final BitSet signalledInstances = new BitSet();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final ArrayDeque<ByteBuffer> spareGatherBuffers = new ArrayDeque<>();
     private volatile Thread owner;
     private int instances;
     private Iterator<SelectionKey> ready = Collections.emptyIterator(); // selected keys not yet performed
@@ -70,6 +74,19 @@ final class UnixSelectorIo {
     /** The one buffer writes of the owning thread start from; only a write that finishes at once may keep using it. */
     ByteBuffer writeBuffer() {
         return writeBuffer;
+    }
+
+    /** An empty buffer for at least {@code bytes} of gathered replies: a spare one when it fits. */
+    ByteBuffer gatherBuffer(int bytes) {
+        ByteBuffer spare = bytes <= GATHER_BUFFER_BYTES ? spareGatherBuffers.poll() : null;
+        return spare != null ? spare.clear() : ByteBuffer.allocate(Math.max(bytes, GATHER_BUFFER_BYTES));
+    }
+
+    /** Takes back a buffer of gathered replies that has been sent and is referenced no more. */
+    void recycle(ByteBuffer sent) {
+        if (sent.capacity() == GATHER_BUFFER_BYTES && spareGatherBuffers.size() < SPARE_GATHER_BUFFERS) {
+            spareGatherBuffers.push(sent);
+        }
     }
 
     UnixListener listener() {
@@ -195,8 +212,13 @@ final class UnixSelectorIo {
     void poll(long timeoutMillis) throws IOException {
         long finishedBefore = finished;
         if (!ready.hasNext()) {
-            for (UnixAsyncInstance instance; (instance = toFlush.poll()) != null; ) {
-                instance.sendGathered();
+            if (timeoutMillis > 0) {
+                // Replies gather only while a whole request of their client waits here, so the
+                // engine serves that client again at once and the last reply sends them all;
+                // this is the net under that, before a wait that may block.
+                for (UnixAsyncInstance instance; (instance = gathered.poll()) != null; ) {
+                    instance.sendGathered();
+                }
             }
             if (finished != finishedBefore) {
                 return; // a failed send ended a pending read
@@ -231,7 +253,7 @@ final class UnixSelectorIo {
 
     /** Sends the replies {@code instance} gathered before the loop next waits. */
     void sendBeforeWaiting(UnixAsyncInstance instance) {
-        toFlush.add(instance);
+        gathered.add(instance);
     }
 
     /** Wakes a thread blocked in {@link #poll}. */

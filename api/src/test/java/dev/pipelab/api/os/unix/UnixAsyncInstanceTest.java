@@ -47,6 +47,28 @@ class UnixAsyncInstanceTest {
     }
 
     @Test
+    void repliesWaitWhileAWholeRequestOfTheClientIsHereAndLeaveWithTheLast() throws IOException {
+        connectAndPipeline(3);
+        serve(2);
+        client.configureBlocking(false);
+        assertThat(client.read(ByteBuffer.allocate(64))).as("nothing sent while request 2 waits here").isZero();
+
+        serve(1, 2);
+
+        assertThat(replies(3)).containsExactly("reply 0", "reply 1", "reply 2");
+    }
+
+    @Test
+    void aReplyIsSentAtOnceWhenOnlyPartOfTheNextRequestIsHere() throws IOException {
+        connectAndPipeline(1);
+        ByteBuffer part = Frames.encode("request 1".getBytes(UTF_8)).limit(6); // the length word and two bytes
+        client.write(part);
+        serve(1);
+
+        assertThat(replies(1)).containsExactly("reply 0");
+    }
+
+    @Test
     void repliesGatheredWhenTheInstanceDisconnectsAreSentBeforeItCloses() throws IOException {
         connectAndPipeline(3);
         serve(2); // the third request is read into the instance, not served
@@ -78,7 +100,11 @@ class UnixAsyncInstanceTest {
 
     /** Reads and answers {@code n} requests; after the first, each read finishes at once from what was read. */
     private void serve(int n) throws IOException {
-        for (int i = 0; i < n; i++) {
+        serve(n, 0);
+    }
+
+    private void serve(int n, int first) throws IOException {
+        for (int i = first; i < first + n; i++) {
             if (!instance.read()) {
                 assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("request %d read", i).isZero();
             }
