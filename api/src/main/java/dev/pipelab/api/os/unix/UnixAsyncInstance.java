@@ -213,9 +213,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         writeFailure = null;
         onWritten = completion;
         boolean gather = !last && wholeRequestWaiting();
-        if (gather || outbound != null) {
-            append(frame);
-        }
+        append(frame);
         if (gather && outbound.position() < OUTBOUND_FLUSH_BYTES) {
             // its reply will go with this one
             if (!flushQueued) {
@@ -228,11 +226,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         }
         writePending = true;
         try {
-            if (outbound == null) {
-                sendNow(ch, frame);
-            } else {
-                send(ch);
-            }
+            send(ch);
         } catch (IOException e) {
             writePending = false; // WriteFile failed at once: nothing is pending
             outbound = null;
@@ -256,35 +250,6 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         return leftover.remaining() - Frames.HEADER_BYTES >= length;
     }
 
-    /**
-     * Sends {@code frame} with nothing held before it: copied into the loop's one direct buffer
-     * when it fits, for one write call from memory the kernel reads directly; what the socket
-     * does not take is held.
-     */
-    private void sendNow(SocketChannel ch, ByteBuffer[] frame) throws IOException {
-        ByteBuffer shared = io.writeBuffer();
-        long bytes = 0;
-        for (ByteBuffer b : frame) {
-            bytes += b.remaining();
-        }
-        if (bytes > shared.capacity()) {
-            append(frame);
-            send(ch);
-            return;
-        }
-        shared.clear();
-        for (ByteBuffer b : frame) {
-            shared.put(b);
-        }
-        shared.flip();
-        while (shared.hasRemaining() && ch.write(shared) > 0) {
-            // the socket takes what it has room for
-        }
-        if (shared.hasRemaining()) {
-            outbound = ByteBuffer.allocate(shared.remaining()).put(shared); // the loop's buffer is for the next write
-        }
-    }
-
     /** Adds {@code frame} to the bytes waiting to be sent, ready to read from. */
     private void append(ByteBuffer[] frame) {
         int bytes = 0;
@@ -292,7 +257,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             bytes += b.remaining();
         }
         if (outbound == null) {
-            outbound = io.gatherBuffer(bytes); // room for a run of replies
+            outbound = io.outboundBuffer(bytes); // a spare one, with room for a run of replies
         } else if (outbound.remaining() < bytes) {
             ByteBuffer full = outbound;
             outbound = ByteBuffer.allocate(Math.max(full.position() + bytes, 2 * full.capacity())).put(full.flip());

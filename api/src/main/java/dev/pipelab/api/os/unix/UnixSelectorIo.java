@@ -23,9 +23,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class UnixSelectorIo {
 
     private static final int READ_BUFFER_BYTES = 64 * 1024;
-    /** What a run of gathered replies starts in; the loop keeps a few spare, so they are not allocated (and zeroed) each time. */
-    private static final int GATHER_BUFFER_BYTES = 4 * 1024;
-    private static final int SPARE_GATHER_BUFFERS = 64;
+    /** What an instance's outbound bytes start in; the loop keeps a few spare, so they are not allocated (and zeroed) each write. */
+    private static final int OUTBOUND_BUFFER_BYTES = 4 * 1024;
+    private static final int SPARE_OUTBOUND_BUFFERS = 64;
 
     private final UnixListener listener;
     private final Selector selector;
@@ -37,7 +37,7 @@ final class UnixSelectorIo {
     private final BitSet signalledInstances = new BitSet();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private final ArrayDeque<ByteBuffer> spareGatherBuffers = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> spareOutboundBuffers = new ArrayDeque<>();
     private volatile Thread owner;
     private int instances;
     private Iterator<SelectionKey> ready = Collections.emptyIterator(); // selected keys not yet performed
@@ -76,16 +76,16 @@ final class UnixSelectorIo {
         return writeBuffer;
     }
 
-    /** An empty buffer for at least {@code bytes} of gathered replies: a spare one when it fits. */
-    ByteBuffer gatherBuffer(int bytes) {
-        ByteBuffer spare = bytes <= GATHER_BUFFER_BYTES ? spareGatherBuffers.poll() : null;
-        return spare != null ? spare.clear() : ByteBuffer.allocate(Math.max(bytes, GATHER_BUFFER_BYTES));
+    /** An empty buffer for at least {@code bytes} an instance is to send: a spare one when it fits. */
+    ByteBuffer outboundBuffer(int bytes) {
+        ByteBuffer spare = bytes <= OUTBOUND_BUFFER_BYTES ? spareOutboundBuffers.poll() : null;
+        return spare != null ? spare.clear() : ByteBuffer.allocate(Math.max(bytes, OUTBOUND_BUFFER_BYTES));
     }
 
-    /** Takes back a buffer of gathered replies that has been sent and is referenced no more. */
+    /** Takes back an outbound buffer that has been sent and is referenced no more. */
     void recycle(ByteBuffer sent) {
-        if (sent.capacity() == GATHER_BUFFER_BYTES && spareGatherBuffers.size() < SPARE_GATHER_BUFFERS) {
-            spareGatherBuffers.push(sent);
+        if (sent.capacity() == OUTBOUND_BUFFER_BYTES && spareOutboundBuffers.size() < SPARE_OUTBOUND_BUFFERS) {
+            spareOutboundBuffers.push(sent);
         }
     }
 
