@@ -1,13 +1,12 @@
 package dev.pipelab.api;
 
+import dev.pipelab.spi.os.PipeSystems;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * Where clients find a server: an AF_UNIX socket path on Linux and macOS, a named pipe on
- * Windows. {@link #resolve} maps the forms users type to it, as PROTOCOL.md specifies:
+ * Windows. {@link #resolve} maps the forms users type to it, as the wire protocol specifies:
  *
  * <ul>
  *   <li>{@code pipelab:NAME}, or a bare {@code NAME}: on Unix
@@ -34,59 +33,45 @@ public record PipeAddress(String value, Kind kind, boolean named) {
     /** The prefix that marks a name to be mapped. */
     public static final String NAME_PREFIX = "pipelab:";
 
-    private static final String WINDOWS_PIPE_PREFIX = "\\\\.\\pipe\\";
-
     public PipeAddress {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(kind, "kind");
     }
 
-    /** Resolves {@code spec} for this operating system and environment. */
+    /**
+     * Resolves {@code spec} for this machine, through its OS seam.
+     *
+     * @throws IllegalArgumentException naming what is wrong with {@code spec}
+     * @throws UnsupportedOperationException if no OS seam can run here, naming why
+     */
     public static PipeAddress resolve(String spec) {
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-        return resolve(spec, windows, System.getenv(), Path.of(System.getProperty("java.io.tmpdir")),
-                System.getProperty("user.name", "user"));
+        return PipeSystems.select().pipeSystem().resolve(spec);
     }
 
-    /** Resolves {@code spec} with the platform facts given, for tests and tools. */
-    public static PipeAddress resolve(String spec, boolean windows, Map<String, String> env, Path tempDir,
-            String userName) {
+    /**
+     * The name in {@code spec} if it names a pipe rather than giving a path ({@code pipelab:NAME},
+     * or a bare {@code NAME} without a separator), checked; null for a path. For OS seams: the
+     * rules every OS shares.
+     *
+     * @throws IllegalArgumentException for an empty spec or a name that is empty, {@code .},
+     *     {@code ..} or contains a separator or NUL
+     */
+    public static String nameIn(String spec) {
         Objects.requireNonNull(spec, "pipe");
         String trimmed = spec.strip();
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("pipe must be a name or a path, was empty");
         }
-        if (windows && trimmed.regionMatches(true, 0, WINDOWS_PIPE_PREFIX, 0, WINDOWS_PIPE_PREFIX.length())) {
-            return new PipeAddress(trimmed, Kind.WINDOWS_PIPE, false);
-        }
         String name = trimmed.startsWith(NAME_PREFIX) ? trimmed.substring(NAME_PREFIX.length()) : null;
         if (name == null && !trimmed.contains("/") && !trimmed.contains("\\")) {
             name = trimmed; // a bare name
         }
-        if (name != null) {
-            checkName(name, spec);
-            if (windows) {
-                return new PipeAddress(WINDOWS_PIPE_PREFIX + "pipelab-" + name, Kind.WINDOWS_PIPE, true);
-            }
-            String runtimeDir = env.get("XDG_RUNTIME_DIR");
-            Path dir = runtimeDir != null && !runtimeDir.isBlank() && Path.of(runtimeDir).isAbsolute()
-                    ? Path.of(runtimeDir, "pipelab")
-                    : tempDir.resolve("pipelab-" + userName);
-            return new PipeAddress(dir.resolve(name + ".sock").toString(), Kind.UNIX_SOCKET, true);
-        }
-        if (windows) {
-            throw new IllegalArgumentException("pipe '" + spec + "' is neither a name nor a pipe path like "
-                    + WINDOWS_PIPE_PREFIX + "NAME");
-        }
-        return new PipeAddress(Path.of(trimmed).toAbsolutePath().normalize().toString(), Kind.UNIX_SOCKET, false);
-    }
-
-    private static void checkName(String name, String spec) {
-        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.indexOf('\0') >= 0
-                || name.equals(".") || name.equals("..")) {
+        if (name != null && (name.isEmpty() || name.contains("/") || name.contains("\\")
+                || name.indexOf('\0') >= 0 || name.equals(".") || name.equals(".."))) {
             throw new IllegalArgumentException("pipe name in '" + spec
                     + "' must be non-empty and contain no '/', '\\' or NUL");
         }
+        return name;
     }
 
     /** The socket path, for a Unix socket address. */

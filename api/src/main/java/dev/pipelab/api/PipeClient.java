@@ -2,26 +2,21 @@ package dev.pipelab.api;
 
 import dev.pipelab.api.protocol.FrameDecoder;
 import dev.pipelab.api.protocol.Frames;
+import dev.pipelab.spi.os.ClientEnd;
+import dev.pipelab.spi.os.PipeSystems;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A blocking client of the PipeLab protocol, like the SDK's named-pipe client: connect, send a
  * message, read the reply. Every wait is bounded: connecting by the connect timeout (while the
- * server is busy the client retries, as {@code WaitNamedPipe} does), each send and receive by
- * the I/O timeout. An error frame from the server surfaces as {@link PipeErrorException}.
+ * server is busy the client tries again, as {@code WaitNamedPipe} does), each send and receive
+ * by the I/O timeout. An error frame from the server surfaces as {@link PipeErrorException}.
  *
  * <p>One thread may send while another receives (a pipelining client does); no two threads
  * send, or receive, at once.
@@ -33,24 +28,15 @@ public final class PipeClient implements AutoCloseable {
     /** Default bound on one send or receive. */
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final long BUSY_RETRY_NANOS = Duration.ofMillis(5).toNanos();
-
     private final PipeAddress address;
-    private final SocketChannel channel;
-    private final Selector readSelector;
-    private final Selector writeSelector;
+    private final ClientEnd end;
     private final FrameDecoder decoder;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024).flip();
     private Duration ioTimeout = DEFAULT_IO_TIMEOUT;
 
-    private PipeClient(PipeAddress address, SocketChannel channel, int maxMessageBytes) throws IOException {
+    private PipeClient(PipeAddress address, ClientEnd end, int maxMessageBytes) {
         this.address = address;
-        this.channel = channel;
-        // one selector per direction, so a sender and a receiver thread never share one
-        this.readSelector = Selector.open();
-        this.writeSelector = Selector.open();
-        channel.register(readSelector, SelectionKey.OP_READ);
-        channel.register(writeSelector, SelectionKey.OP_WRITE);
+        this.end = end;
         this.decoder = FrameDecoder.forClient(maxMessageBytes);
     }
 
@@ -60,11 +46,12 @@ public final class PipeClient implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code address}, waiting up to {@code connectTimeout} while the server's
-     * backlog is full.
+     * Connects to {@code address}, waiting up to {@code connectTimeout} while every instance of
+     * the server is busy.
      *
-     * @throws ConnectException if no server listens there
+     * @throws ConnectException if no server listens there, or this user may not connect
      * @throws SocketTimeoutException if the server stayed busy for the whole timeout
+     * @throws UnsupportedOperationException if no OS seam can run here, naming why
      */
     public static PipeClient connect(PipeAddress address, Duration connectTimeout) throws IOException {
         return connect(address, connectTimeout, Integer.MAX_VALUE);
@@ -73,65 +60,9 @@ public final class PipeClient implements AutoCloseable {
     /** As {@link #connect(PipeAddress, Duration)}, accepting replies up to {@code maxMessageBytes}. */
     public static PipeClient connect(PipeAddress address, Duration connectTimeout, int maxMessageBytes)
             throws IOException {
-        long deadline = System.nanoTime() + connectTimeout.toNanos();
-        while (true) {
-            SocketChannel channel = tryConnect(address);
-            if (channel != null) {
-                try {
-                    return new PipeClient(address, channel, maxMessageBytes);
-                } catch (IOException | RuntimeException e) {
-                    channel.close();
-                    throw e;
-                }
-            }
-            // every instance busy and the backlog full (ERROR_PIPE_BUSY): wait and retry, as WaitNamedPipe does
-            if (System.nanoTime() >= deadline) {
-                throw new SocketTimeoutException("server at " + address + " stayed busy for " + connectTimeout);
-            }
-            LockSupport.parkNanos(BUSY_RETRY_NANOS);
-        }
-    }
-
-    /**
-     * One attempt to connect, without waiting: a connected channel in non-blocking mode, or
-     * null when every instance is busy and the server's backlog is full (ERROR_PIPE_BUSY). For
-     * callers that drive many connections from one thread and retry later; {@link #connect}
-     * retries for you.
-     *
-     * @throws ConnectException if no server listens there, or this user may not connect
-     */
-    public static SocketChannel tryConnect(PipeAddress address) throws IOException {
-        if (address.kind() != PipeAddress.Kind.UNIX_SOCKET) {
-            throw new UnsupportedOperationException("this client speaks to Unix socket endpoints; " + address
-                    + " is a Windows named pipe");
-        }
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            channel.configureBlocking(false);
-            if (!channel.connect(UnixDomainSocketAddress.of(address.path()))) {
-                throw new IOException("connect to " + address + " did not complete");
-            }
-            return channel;
-        } catch (ConnectException e) {
-            channel.close();
-            throw new ConnectException("no PipeLab server is listening at " + address);
-        } catch (SocketException e) {
-            channel.close();
-            String why = String.valueOf(e.getMessage());
-            if (why.contains("Resource temporarily unavailable")) {
-                return null; // EAGAIN
-            }
-            if (why.contains("No such file")) {
-                throw new ConnectException("no PipeLab server at " + address + " (no such socket file)");
-            }
-            if (why.contains("Permission denied")) {
-                throw new ConnectException("not allowed to connect to " + address + ": permission denied");
-            }
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
+        Objects.requireNonNull(address, "address");
+        ClientEnd end = PipeSystems.select().pipeSystem().connectClient(address, connectTimeout);
+        return new PipeClient(address, end, maxMessageBytes);
     }
 
     /** Sets the bound on each later send and receive. */
@@ -163,7 +94,9 @@ public final class PipeClient implements AutoCloseable {
     /**
      * Receives one message.
      *
-     * @return the payload, or null if the server closed the connection
+     * @return the payload, or null once the server has closed the connection (also when it
+     *     closed without reading every request this client sent, which the OS may report as a
+     *     reset: what was sent before is read first)
      * @throws PipeErrorException if the server sent an error frame
      * @throws SocketTimeoutException if nothing whole arrived within the I/O timeout
      */
@@ -180,13 +113,13 @@ public final class PipeClient implements AutoCloseable {
                 return message;
             }
             readBuffer.clear();
-            int n = channel.read(readBuffer);
+            int n = end.read(readBuffer, deadline);
             readBuffer.flip();
             if (n < 0) {
                 return null;
             }
             if (n == 0) {
-                await(readSelector, deadline, "receive", timeout);
+                throw new SocketTimeoutException("receive on " + address + " timed out after " + timeout);
             }
         }
     }
@@ -211,37 +144,23 @@ public final class PipeClient implements AutoCloseable {
 
     /** Closes the sending direction: the server sees end-of-stream, replies can still be read. */
     public void shutdownOutput() throws IOException {
-        channel.shutdownOutput();
+        end.shutdownOutput();
     }
 
     private void writeFully(ByteBuffer[] buffers) throws IOException {
-        long deadline = System.nanoTime() + ioTimeout.toNanos();
-        ByteBuffer last = buffers[buffers.length - 1];
-        while (buffers[0].hasRemaining() || last.hasRemaining()) {
-            if (channel.write(buffers) == 0) {
-                await(writeSelector, deadline, "send", ioTimeout);
-            }
+        if (!end.write(buffers, System.nanoTime() + ioTimeout.toNanos())) {
+            throw new SocketTimeoutException("send on " + address + " timed out after " + ioTimeout
+                    + "; part of the frame may have been sent");
         }
-    }
-
-    private void await(Selector selector, long deadline, String what, Duration timeout) throws IOException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw new SocketTimeoutException(what + " on " + address + " timed out after " + timeout);
-        }
-        selector.select(Math.max(1, left / 1_000_000));
-        selector.selectedKeys().clear();
     }
 
     @Override
     public void close() throws IOException {
-        try (channel; writeSelector; readSelector) {
-            // closes all three, channel last
-        }
+        end.close();
     }
 
     @Override
     public String toString() {
-        return "PipeClient[" + address + (channel.isOpen() ? "" : ", closed") + "]";
+        return "PipeClient[" + address + (end.isOpen() ? "" : ", closed") + "]";
     }
 }

@@ -20,6 +20,7 @@ import java.util.Set;
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code pipe}</td><td>(required)</td><td>name or path, see {@link PipeAddress#resolve}</td></tr>
  *   <tr><td>{@code maxInstances}</td><td>255</td><td>clients served at once; more wait in the backlog</td></tr>
+ *   <tr><td>{@code acceptBacklog}</td><td>0: the system's maximum (SOMAXCONN)</td><td>connects the OS holds for the server before it takes them</td></tr>
  *   <tr><td>{@code maxMessageBytes}</td><td>1048576</td><td>largest request payload; larger is a protocol error</td></tr>
  *   <tr><td>{@code outboundQueueBytes}</td><td>max(4 MiB, 2 frames of maxMessageBytes)</td><td>queued bytes per session before a push is refused</td></tr>
  *   <tr><td>{@code idleTimeout}</td><td>0 (none)</td><td>a session that sends nothing this long is closed</td></tr>
@@ -37,6 +38,8 @@ public final class PipeServerConfig {
     public static final int MAX_INSTANCES_LIMIT = 1_000_000;
     /** Floor of the default outbound queue bound. */
     public static final long DEFAULT_OUTBOUND_QUEUE_BYTES = 4L << 20;
+    /** {@code acceptBacklog} for the system's maximum, SOMAXCONN: the default. */
+    public static final int SYSTEM_MAXIMUM_BACKLOG = 0;
     /** Default {@code gracePeriod}. */
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(5);
     private static final Duration MAX_DURATION = Duration.ofDays(1);
@@ -44,20 +47,24 @@ public final class PipeServerConfig {
     private final String pipe;
     private final PipeAddress address;
     private final int maxInstances;
+    private final int acceptBacklog;
     private final int maxMessageBytes;
     private final long outboundQueueBytes;
+    private final boolean outboundQueueBytesDerived; // from maxMessageBytes, not set by the user
     private final Duration idleTimeout;
     private final Duration gracePeriod;
     private final Set<PosixFilePermission> socketFileMode;
     private final Set<String> allowedUsers;
     private final Set<String> allowedGroups;
 
-    private PipeServerConfig(Builder b) {
+    private PipeServerConfig(Builder b, PipeAddress address, long outboundQueueBytes) {
         this.pipe = b.pipe;
-        this.address = b.address;
+        this.address = address;
         this.maxInstances = b.maxInstances;
+        this.acceptBacklog = b.acceptBacklog;
         this.maxMessageBytes = b.maxMessageBytes;
-        this.outboundQueueBytes = b.outboundQueueBytes;
+        this.outboundQueueBytes = outboundQueueBytes;
+        this.outboundQueueBytesDerived = b.outboundQueueBytes < 0;
         this.idleTimeout = b.idleTimeout;
         this.gracePeriod = b.gracePeriod;
         this.socketFileMode = Set.copyOf(b.socketFileMode);
@@ -75,13 +82,18 @@ public final class PipeServerConfig {
         return new Builder().pipe(pipe);
     }
 
-    /** A builder with the keys of this configuration. */
+    /**
+     * A builder with the keys of this configuration as they were set: a key left at its default
+     * (or derived from another, as {@code outboundQueueBytes} from {@code maxMessageBytes}) is
+     * left so, and follows what it derives from.
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.pipe = pipe;
         b.maxInstances = maxInstances;
+        b.acceptBacklog = acceptBacklog;
         b.maxMessageBytes = maxMessageBytes;
-        b.outboundQueueBytes = outboundQueueBytes;
+        b.outboundQueueBytes = outboundQueueBytesDerived ? -1 : outboundQueueBytes;
         b.idleTimeout = idleTimeout;
         b.gracePeriod = gracePeriod;
         b.socketFileMode = EnumSet.noneOf(PosixFilePermission.class);
@@ -103,6 +115,7 @@ public final class PipeServerConfig {
             switch (key) {
                 case "pipe" -> b.pipe(value);
                 case "maxInstances" -> b.maxInstances(parseInt(key, value));
+                case "acceptBacklog" -> b.acceptBacklog(parseInt(key, value));
                 case "maxMessageBytes" -> b.maxMessageBytes(parseInt(key, value));
                 case "outboundQueueBytes" -> b.outboundQueueBytes(parseLong(key, value));
                 case "idleTimeout" -> b.idleTimeout(parseDuration(key, value));
@@ -114,7 +127,7 @@ public final class PipeServerConfig {
                 default -> {
                     if (rawKey.startsWith("pipelab.")) {
                         throw new IllegalArgumentException("unknown configuration key '" + rawKey + "'; known: "
-                                + "pipe, maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout, "
+                                + "pipe, maxInstances, acceptBacklog, maxMessageBytes, outboundQueueBytes, idleTimeout, "
                                 + "gracePeriod, socketFileMode, allowedUsers, allowedGroups, strategy, handler, counterFile");
                     }
                 }
@@ -215,6 +228,16 @@ public final class PipeServerConfig {
         return maxInstances;
     }
 
+    /**
+     * How many connects the OS holds for the server before it takes them, or
+     * {@link #SYSTEM_MAXIMUM_BACKLOG} for the most the system allows. Independent of
+     * {@link #maxInstances()}: a burst of clients waits here, as clients beyond
+     * {@code maxInstances} do, instead of being turned away as busy.
+     */
+    public int acceptBacklog() {
+        return acceptBacklog;
+    }
+
     /** Largest request payload a client may send. */
     public int maxMessageBytes() {
         return maxMessageBytes;
@@ -268,7 +291,8 @@ public final class PipeServerConfig {
 
     @Override
     public String toString() {
-        return "PipeServerConfig[pipe=" + address + ", maxInstances=" + maxInstances + ", maxMessageBytes="
+        return "PipeServerConfig[pipe=" + address + ", maxInstances=" + maxInstances + ", acceptBacklog="
+                + (acceptBacklog == SYSTEM_MAXIMUM_BACKLOG ? "system maximum" : acceptBacklog) + ", maxMessageBytes="
                 + maxMessageBytes + ", outboundQueueBytes=" + outboundQueueBytes + ", idleTimeout=" + idleTimeout
                 + ", gracePeriod=" + gracePeriod + ", socketFileMode="
                 + PosixFilePermissions.toString(socketFileMode)
@@ -279,8 +303,8 @@ public final class PipeServerConfig {
     /** Collects keys; {@link #build()} validates them together. */
     public static final class Builder {
         private String pipe;
-        private PipeAddress address;
         private int maxInstances = DEFAULT_MAX_INSTANCES;
+        private int acceptBacklog = SYSTEM_MAXIMUM_BACKLOG;
         private int maxMessageBytes = Frames.DEFAULT_MAX_MESSAGE_BYTES;
         private long outboundQueueBytes = -1; // derived from maxMessageBytes unless set
         private Duration idleTimeout = Duration.ZERO;
@@ -299,6 +323,12 @@ public final class PipeServerConfig {
 
         public Builder maxInstances(int maxInstances) {
             this.maxInstances = maxInstances;
+            return this;
+        }
+
+        /** Connects held for the server; {@link PipeServerConfig#SYSTEM_MAXIMUM_BACKLOG} for the system's maximum. */
+        public Builder acceptBacklog(int acceptBacklog) {
+            this.acceptBacklog = acceptBacklog;
             return this;
         }
 
@@ -349,21 +379,25 @@ public final class PipeServerConfig {
             if (pipe == null) {
                 throw new IllegalArgumentException("pipe is required: a name like pipelab:demo or an absolute path");
             }
-            address = PipeAddress.resolve(pipe);
             if (maxInstances < 1 || maxInstances > MAX_INSTANCES_LIMIT) {
                 throw new IllegalArgumentException("maxInstances must be between 1 and " + MAX_INSTANCES_LIMIT
                         + ", was " + maxInstances);
+            }
+            if (acceptBacklog < 0 || acceptBacklog > MAX_INSTANCES_LIMIT) {
+                throw new IllegalArgumentException("acceptBacklog must be between 1 and " + MAX_INSTANCES_LIMIT
+                        + ", or 0 for the system's maximum, was " + acceptBacklog);
             }
             if (maxMessageBytes < 0) {
                 throw new IllegalArgumentException("maxMessageBytes must be between 0 and " + Frames.MAX_PAYLOAD_BYTES
                         + ", was " + maxMessageBytes);
             }
             long oneFrame = Frames.frameBytes(maxMessageBytes);
-            if (outboundQueueBytes < 0) {
-                outboundQueueBytes = Math.max(DEFAULT_OUTBOUND_QUEUE_BYTES, 2 * oneFrame);
-            } else if (outboundQueueBytes < oneFrame) {
+            long queueBytes = outboundQueueBytes;
+            if (queueBytes < 0) {
+                queueBytes = Math.max(DEFAULT_OUTBOUND_QUEUE_BYTES, 2 * oneFrame);
+            } else if (queueBytes < oneFrame) {
                 throw new IllegalArgumentException("outboundQueueBytes must be at least one frame of maxMessageBytes ("
-                        + oneFrame + "), was " + outboundQueueBytes);
+                        + oneFrame + "), was " + queueBytes);
             }
             checkDuration("idleTimeout", idleTimeout);
             checkDuration("gracePeriod", gracePeriod);
@@ -373,7 +407,7 @@ public final class PipeServerConfig {
                 throw new IllegalArgumentException("socketFileMode must let the owner read and write (rw-------"
                         + " or wider), was " + PosixFilePermissions.toString(socketFileMode));
             }
-            return new PipeServerConfig(this);
+            return new PipeServerConfig(this, PipeAddress.resolve(pipe), queueBytes);
         }
 
         private static void checkDuration(String key, Duration d) {

@@ -28,6 +28,35 @@ class PipeServerConfigTest {
     }
 
     @Test
+    void aConfigurationRebuiltWithALargerMaximumDerivesItsQueueBoundAgain() {
+        PipeServerConfig small = PipeServerConfig.builder("/tmp/x.sock").build();
+
+        PipeServerConfig large = small.toBuilder().maxMessageBytes(8 << 20).build();
+
+        assertThat(large.outboundQueueBytes()).isEqualTo(2 * ((8L << 20) + 4));
+        assertThat(large.toBuilder().maxMessageBytes(1 << 20).build().outboundQueueBytes()).isEqualTo(4L << 20);
+    }
+
+    @Test
+    void aQueueBoundTheUserSetIsKeptByToBuilder() {
+        PipeServerConfig set = PipeServerConfig.builder("/tmp/x.sock").outboundQueueBytes(9L << 20).build();
+
+        assertThat(set.toBuilder().maxMessageBytes(2 << 20).build().outboundQueueBytes()).isEqualTo(9L << 20);
+    }
+
+    @Test
+    void theAcceptBacklogIsTheSystemMaximumUnlessSet() {
+        assertThat(PipeServerConfig.builder("/tmp/x.sock").build().acceptBacklog())
+                .isEqualTo(PipeServerConfig.SYSTEM_MAXIMUM_BACKLOG);
+        Properties p = new Properties();
+        p.setProperty("pipe", "/tmp/x.sock");
+        p.setProperty("acceptBacklog", "64");
+        assertThat(PipeServerConfig.fromProperties(p).build().acceptBacklog()).isEqualTo(64);
+        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock").acceptBacklog(-1).build())
+                .hasMessage("acceptBacklog must be between 1 and 1000000, or 0 for the system's maximum, was -1");
+    }
+
+    @Test
     void errorsNameTheKeyAndTheRange() {
         assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock").maxInstances(0).build())
                 .hasMessage("maxInstances must be between 1 and 1000000, was 0");

@@ -1,5 +1,7 @@
 package dev.pipelab.cli;
 
+import dev.pipelab.api.PipeServerFactory;
+import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.report.ComparisonOptions;
 import dev.pipelab.report.ComparisonReport;
 import dev.pipelab.report.Progress;
@@ -70,6 +72,19 @@ final class CompareCommand implements Callable<Integer> {
                         + String.join(", ", ComparisonOptions.ENGINES));
             }
         }
+        List<String> available = new ArrayList<>();
+        for (String e : engines) {
+            PipeServerFactory factory = PipeEngines.factory(e);
+            if (factory.isAvailable()) {
+                available.add(e);
+            } else {
+                spec.commandLine().getErr().printf("%s: not available: %s%n", e, factory.unavailabilityCause().orElseThrow());
+            }
+        }
+        if (available.isEmpty()) {
+            spec.commandLine().getErr().println("pipelab compare: no engine can run here");
+            return 1;
+        }
         List<Workload> chosen;
         try {
             chosen = workloads != null ? workloads.stream().map(Workload::parse).toList()
@@ -82,7 +97,7 @@ final class CompareCommand implements Callable<Integer> {
                     "--repetitions must be >= 1, --warmup-ms >= 0 and --window-ms >= 100");
         }
         String title = "pipelab " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        ComparisonOptions options = new ComparisonOptions(title, engines, !noReference, chosen,
+        ComparisonOptions options = new ComparisonOptions(title, available, !noReference, chosen,
                 Duration.ofMillis(warmupMillis), Duration.ofMillis(windowMillis), repetitions, out);
         var print = spec.commandLine().getOut();
         print.printf("%d runs: %d workloads on %s%n", options.runCount(), chosen.size(),

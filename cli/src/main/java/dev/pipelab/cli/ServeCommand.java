@@ -78,9 +78,14 @@ final class ServeCommand implements Callable<Integer> {
         if (maxMessageBytes != null) {
             builder.maxMessageBytes(maxMessageBytes);
         }
-        PipeServerConfig config = builder.build();
         String key = firstOf(strategy, environment.get(STRATEGY_ENV), property(file, "strategy"), DEFAULT_STRATEGY);
         PipeServerFactory factory = PipeEngines.factory(key);
+        if (!factory.isAvailable()) {
+            spec.commandLine().getErr().printf("pipelab serve: %s: not available: %s%n", key,
+                    factory.unavailabilityCause().orElseThrow());
+            return 1;
+        }
+        PipeServerConfig config = builder.build();
         String counter = property(file, "counterFile");
         PipeHandler pipeHandler = BuiltInHandlers.create(firstOf(handler, property(file, "handler"),
                 BuiltInHandlers.DEFAULT), factory.handlerConcurrency(), config,

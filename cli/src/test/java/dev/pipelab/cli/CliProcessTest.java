@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,9 +41,14 @@ class CliProcessTest {
 
     /** Starts the CLI in a new JVM with {@code env} added; its output goes to files beside it. */
     private Process pipelab(java.util.Map<String, String> env, String... args) throws IOException {
+        return pipelab(System.getProperty("java.class.path"), env, args);
+    }
+
+    /** As {@link #pipelab(java.util.Map, String...)}, with the class path given. */
+    private Process pipelab(String classPath, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-Dguice_bytecode_gen_option=DISABLED",
-                "-cp", System.getProperty("java.class.path"), PipeLabCommand.class.getName()));
+                "-cp", classPath, PipeLabCommand.class.getName()));
         command.addAll(List.of(args));
         int n = processes.size();
         ProcessBuilder pb = new ProcessBuilder(command)
@@ -133,5 +139,35 @@ class CliProcessTest {
         serve.destroy();
         assertThat(finish(serve).exit()).isZero();
         assertThat(Files.readString(file).strip()).isEqualTo("13");
+    }
+
+    /**
+     * On a machine with no seam for its OS (here: the Unix seam left off the class path, and
+     * only a provider that is never available on it), every command says which engine is not
+     * available and why, and exits 1, instead of failing inside Guice.
+     */
+    @Test
+    void withoutASeamForThisOsEveryCommandSaysNotAvailableAndWhy() throws Exception {
+        String withoutUnixSeam = java.util.Arrays.stream(System.getProperty("java.class.path")
+                .split(java.io.File.pathSeparator)).filter(entry -> !entry.contains("os-unix"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        String why = "not available: test-os: " + NoSeamForThisOs.CAUSE;
+
+        Result serve = finish(pipelab(withoutUnixSeam, java.util.Map.of(), "serve", "--strategy", "overlapped",
+                "--pipe", dir.resolve("none.sock").toString()));
+        assertThat(serve.exit()).as(serve.err()).isEqualTo(1);
+        assertThat(serve.err().strip()).isEqualTo("pipelab serve: overlapped: " + why);
+
+        Result demo = finish(pipelab(withoutUnixSeam, java.util.Map.of(), "demo"));
+        assertThat(demo.exit()).as(demo.err()).isEqualTo(1);
+        assertThat(demo.out().lines().filter(line -> line.contains("not available")))
+                .containsExactly("threaded    " + why, "overlapped  " + why, "completion  " + why, "virtual     " + why);
+        assertThat(demo.err()).doesNotContain("Exception");
+
+        Result compare = finish(pipelab(withoutUnixSeam, java.util.Map.of(), "compare", "--quick", "--out",
+                dir.resolve("report").toString()));
+        assertThat(compare.exit()).as(compare.err()).isEqualTo(1);
+        assertThat(compare.err().lines()).containsExactly("threaded: " + why, "overlapped: " + why,
+                "completion: " + why, "virtual: " + why, "pipelab compare: no engine can run here");
     }
 }

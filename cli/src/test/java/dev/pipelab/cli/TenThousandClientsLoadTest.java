@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.diagnostics.ThreadCensus;
+import dev.pipelab.spi.diagnostics.ThreadCensus;
 import dev.pipelab.api.handler.EchoHandler;
 import dev.pipelab.api.inject.PipeEngines;
 import com.fasterxml.jackson.databind.ObjectMapper;

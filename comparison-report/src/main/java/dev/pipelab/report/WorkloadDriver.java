@@ -2,9 +2,9 @@ package dev.pipelab.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipelab.api.PipeAddress;
-import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeErrorException;
 import dev.pipelab.api.protocol.FrameDecoder;
+import dev.pipelab.os.unix.UnixClients;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -231,7 +231,7 @@ public final class WorkloadDriver {
     private boolean connect(Client c) throws IOException {
         SocketChannel ch;
         try {
-            ch = PipeClient.tryConnect(address);
+            ch = UnixClients.tryConnect(address);
         } catch (IOException e) {
             fail(c, "connect: " + e);
             return true;

@@ -1,8 +1,9 @@
 package dev.pipelab.completion;
 
 import dev.pipelab.api.HandlerConcurrency;
-import dev.pipelab.api.engine.EngineFactory;
-import dev.pipelab.api.os.PipeSystem;
+import dev.pipelab.spi.engine.EngineFactory;
+import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import jakarta.inject.Inject;
 
 /** Makes {@link CompletionPipeServer}s. */
@@ -10,12 +11,12 @@ public final class CompletionPipeServerFactory extends EngineFactory {
 
     /** A factory over the OS seam of this machine. */
     public CompletionPipeServerFactory() {
-        this(PipeSystem.forThisOs());
+        this(PipeSystems.select());
     }
 
-    /** A factory over the given OS seam. */
+    /** A factory over the given OS seam: the one Guice binds, or a test's. */
     @Inject
-    public CompletionPipeServerFactory(PipeSystem pipes) {
-        super(CompletionPipeServer.KEY, HandlerConcurrency.ONE_AT_A_TIME, pipes, CompletionPipeServer::new);
+    CompletionPipeServerFactory(PipeSystemProvider seam) {
+        super(CompletionPipeServer.KEY, HandlerConcurrency.ONE_AT_A_TIME, seam, CompletionPipeServer::new);
     }
 }

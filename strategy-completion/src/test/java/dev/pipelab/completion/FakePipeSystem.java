@@ -5,10 +5,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.os.CompletionInstance;
-import dev.pipelab.api.os.CompletionPipe;
-import dev.pipelab.api.os.OperationAbortedException;
-import dev.pipelab.api.os.PipeEvent;
+import dev.pipelab.spi.os.CompletionInstance;
+import dev.pipelab.spi.os.CompletionPipe;
+import dev.pipelab.spi.os.OperationAbortedException;
+import dev.pipelab.spi.os.PipeEvent;
 import dev.pipelab.testsuite.fake.CallLog;
 import dev.pipelab.testsuite.fake.ConnectQueue;
 import dev.pipelab.testsuite.fake.FakeInstance;

@@ -1,8 +1,9 @@
 package dev.pipelab.overlapped;
 
 import dev.pipelab.api.HandlerConcurrency;
-import dev.pipelab.api.engine.EngineFactory;
-import dev.pipelab.api.os.PipeSystem;
+import dev.pipelab.spi.engine.EngineFactory;
+import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import jakarta.inject.Inject;
 
 /** Makes {@link OverlappedPipeServer}s. */
@@ -10,12 +11,12 @@ public final class OverlappedPipeServerFactory extends EngineFactory {
 
     /** A factory over the OS seam of this machine. */
     public OverlappedPipeServerFactory() {
-        this(PipeSystem.forThisOs());
+        this(PipeSystems.select());
     }
 
-    /** A factory over the given OS seam. */
+    /** A factory over the given OS seam: the one Guice binds, or a test's. */
     @Inject
-    public OverlappedPipeServerFactory(PipeSystem pipes) {
-        super(OverlappedPipeServer.KEY, HandlerConcurrency.ONE_AT_A_TIME, pipes, OverlappedPipeServer::new);
+    OverlappedPipeServerFactory(PipeSystemProvider seam) {
+        super(OverlappedPipeServer.KEY, HandlerConcurrency.ONE_AT_A_TIME, seam, OverlappedPipeServer::new);
     }
 }

@@ -4,10 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.os.OperationAbortedException;
-import dev.pipelab.api.os.OverlappedInstance;
-import dev.pipelab.api.os.OverlappedPipe;
-import dev.pipelab.api.os.PipeEvent;
+import dev.pipelab.spi.os.OperationAbortedException;
+import dev.pipelab.spi.os.OverlappedInstance;
+import dev.pipelab.spi.os.OverlappedPipe;
+import dev.pipelab.spi.os.PipeEvent;
 import dev.pipelab.testsuite.fake.CallLog;
 import dev.pipelab.testsuite.fake.ConnectQueue;
 import dev.pipelab.testsuite.fake.FakeInstance;

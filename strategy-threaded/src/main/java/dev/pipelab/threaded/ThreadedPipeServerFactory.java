@@ -1,8 +1,9 @@
 package dev.pipelab.threaded;
 
 import dev.pipelab.api.HandlerConcurrency;
-import dev.pipelab.api.engine.EngineFactory;
-import dev.pipelab.api.os.PipeSystem;
+import dev.pipelab.spi.engine.EngineFactory;
+import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import jakarta.inject.Inject;
 
 /** Makes {@link ThreadedPipeServer}s. */
@@ -10,12 +11,12 @@ public final class ThreadedPipeServerFactory extends EngineFactory {
 
     /** A factory over the OS seam of this machine. */
     public ThreadedPipeServerFactory() {
-        this(PipeSystem.forThisOs());
+        this(PipeSystems.select());
     }
 
-    /** A factory over the given OS seam. */
+    /** A factory over the given OS seam: the one Guice binds, or a test's. */
     @Inject
-    public ThreadedPipeServerFactory(PipeSystem pipes) {
-        super(ThreadedPipeServer.KEY, HandlerConcurrency.CONCURRENT, pipes, ThreadedPipeServer::new);
+    ThreadedPipeServerFactory(PipeSystemProvider seam) {
+        super(ThreadedPipeServer.KEY, HandlerConcurrency.CONCURRENT, seam, ThreadedPipeServer::new);
     }
 }

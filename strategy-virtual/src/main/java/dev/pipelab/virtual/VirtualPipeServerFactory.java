@@ -1,8 +1,9 @@
 package dev.pipelab.virtual;
 
 import dev.pipelab.api.HandlerConcurrency;
-import dev.pipelab.api.engine.EngineFactory;
-import dev.pipelab.api.os.PipeSystem;
+import dev.pipelab.spi.engine.EngineFactory;
+import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import jakarta.inject.Inject;
 
 /** Makes {@link VirtualPipeServer}s. */
@@ -10,12 +11,12 @@ public final class VirtualPipeServerFactory extends EngineFactory {
 
     /** A factory over the OS seam of this machine. */
     public VirtualPipeServerFactory() {
-        this(PipeSystem.forThisOs());
+        this(PipeSystems.select());
     }
 
-    /** A factory over the given OS seam. */
+    /** A factory over the given OS seam: the one Guice binds, or a test's. */
     @Inject
-    public VirtualPipeServerFactory(PipeSystem pipes) {
-        super(VirtualPipeServer.KEY, HandlerConcurrency.CONCURRENT, pipes, VirtualPipeServer::new);
+    VirtualPipeServerFactory(PipeSystemProvider seam) {
+        super(VirtualPipeServer.KEY, HandlerConcurrency.CONCURRENT, seam, VirtualPipeServer::new);
     }
 }

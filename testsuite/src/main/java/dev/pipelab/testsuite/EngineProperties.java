@@ -4,22 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeErrorException;
 import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.Session;
-import dev.pipelab.api.diagnostics.ThreadCensus;
+import dev.pipelab.spi.diagnostics.ThreadCensus;
 import dev.pipelab.api.handler.AnswerHandler;
 import dev.pipelab.api.handler.BuiltInHandlers;
 import dev.pipelab.api.handler.CounterHandler;
 import dev.pipelab.api.handler.EchoHandler;
-import dev.pipelab.api.protocol.FrameDecoder;
 import dev.pipelab.api.protocol.Frames;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -491,31 +489,25 @@ public abstract class EngineProperties {
     }
 
     /**
-     * A client on a blocking channel, writing raw bytes in chunks; its reads are bounded
-     * because every case runs under a timeout that closes it.
+     * A client that writes raw bytes in chunks of a generated size; every read and every write
+     * is bounded by {@link #WAIT}.
      */
     static final class RawClient implements AutoCloseable {
-        private final java.nio.channels.SocketChannel channel;
-        private final FrameDecoder decoder = FrameDecoder.forClient(Integer.MAX_VALUE);
-        private final ByteBuffer in = ByteBuffer.allocate(8192).flip();
+        private final PipeClient client;
 
-        private RawClient(java.nio.channels.SocketChannel channel) {
-            this.channel = channel;
+        private RawClient(PipeClient client) {
+            this.client = client;
         }
 
         static RawClient connect(PipeServer server) throws IOException {
-            java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(server.address().path()));
-            return new RawClient(ch);
+            return new RawClient(PipeClient.connect(server.address(), WAIT).ioTimeout(WAIT));
         }
 
         void write(ByteBuffer bytes, int chunk) throws IOException {
             while (bytes.hasRemaining()) {
-                ByteBuffer part = bytes.slice(bytes.position(), Math.min(chunk, bytes.remaining()));
-                while (part.hasRemaining()) {
-                    channel.write(part);
-                }
-                bytes.position(bytes.position() + part.limit());
+                int n = Math.min(chunk, bytes.remaining());
+                client.sendRaw(bytes.slice(bytes.position(), n));
+                bytes.position(bytes.position() + n);
             }
         }
 
@@ -527,33 +519,14 @@ public abstract class EngineProperties {
             }
         }
 
-        /** The next message, or null once the server has closed (or reset) the connection. */
+        /** The next message, or null once the server has closed the connection. */
         byte[] read() throws IOException {
-            while (true) {
-                byte[] m = decoder.decode(in);
-                if (m != null) {
-                    return m;
-                }
-                in.clear();
-                int n;
-                try {
-                    n = channel.read(in);
-                } catch (java.net.SocketException e) {
-                    if (String.valueOf(e.getMessage()).contains("Connection reset")) {
-                        return null; // requests nobody read were discarded on close
-                    }
-                    throw e;
-                }
-                in.flip();
-                if (n < 0) {
-                    return null;
-                }
-            }
+            return client.receive();
         }
 
         @Override
         public void close() throws IOException {
-            channel.close();
+            client.close();
         }
     }
 }

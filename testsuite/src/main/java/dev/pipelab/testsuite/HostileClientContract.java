@@ -1,6 +1,5 @@
 package dev.pipelab.testsuite;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,10 +11,7 @@ import dev.pipelab.api.protocol.FrameDecoder;
 import dev.pipelab.api.protocol.Frames;
 import dev.pipelab.api.protocol.ProtocolException;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -100,12 +96,11 @@ public abstract class HostileClientContract extends ContractSupport {
         PipeServer server = start();
         PipeClient good = connect(server);
         for (int i = 0; i < 300; i++) {
-            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                ch.connect(UnixDomainSocketAddress.of(server.address().path()));
+            try (PipeClient storm = PipeClient.connect(server.address(), WAIT).ioTimeout(WAIT)) {
                 if (i % 3 == 1) {
-                    ch.write(ByteBuffer.wrap(new byte[] {0, 0})); // half a length word, then gone
+                    storm.sendRaw(ByteBuffer.wrap(new byte[] {0, 0})); // half a length word, then gone
                 } else if (i % 3 == 2) {
-                    ch.write(Frames.encode("and gone".getBytes(UTF_8))); // a request whose reply nobody reads
+                    storm.send("and gone"); // a request whose reply nobody reads
                 }
             }
             if (i % 50 == 0) {

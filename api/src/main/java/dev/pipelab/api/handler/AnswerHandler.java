@@ -12,6 +12,10 @@ public final class AnswerHandler implements PipeHandler {
 
     private static final byte[] ANSWER_BYTES = ANSWER.getBytes(StandardCharsets.UTF_8);
 
+    /** A new {@code answer} handler; it keeps no state. */
+    public AnswerHandler() {
+    }
+
     @Override
     public void onMessage(Session session, byte[] message) {
         session.send(ANSWER_BYTES.clone()); // the handler gives up each array it sends

@@ -1,6 +1,6 @@
 package dev.pipelab.testsuite.fake;
 
-import dev.pipelab.api.os.PipeEvent;
+import dev.pipelab.spi.os.PipeEvent;
 
 /**
  * A fake seam's manual-reset event: it stays set until reset, and records the engine's

@@ -1,10 +1,13 @@
 package dev.pipelab.testsuite.fake;
 
+import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.os.CompletionPipe;
-import dev.pipelab.api.os.NamedPipe;
-import dev.pipelab.api.os.OverlappedPipe;
-import dev.pipelab.api.os.PipeSystem;
+import dev.pipelab.spi.os.ClientEnd;
+import dev.pipelab.spi.os.CompletionPipe;
+import dev.pipelab.spi.os.NamedPipe;
+import dev.pipelab.spi.os.OverlappedPipe;
+import dev.pipelab.spi.os.PipeSystem;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -41,6 +44,18 @@ public abstract class ScriptedSeam implements PipeSystem {
     @Override
     public String describe() {
         return "fake " + style + " seam";
+    }
+
+    /** A scripted seam has no names of its own: whatever the test names is the address. */
+    @Override
+    public PipeAddress resolve(String spec) {
+        return new PipeAddress(spec, PipeAddress.Kind.UNIX_SOCKET, false);
+    }
+
+    /** Its clients are the test's {@link ScriptedClient}s; see {@link #clientConnects}. */
+    @Override
+    public ClientEnd connectClient(PipeAddress address, Duration timeout) {
+        throw new UnsupportedOperationException("a scripted seam's clients connect with clientConnects, not over a pipe");
     }
 
     @Override

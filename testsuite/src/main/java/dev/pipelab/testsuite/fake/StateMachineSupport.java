@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerFactory;
-import dev.pipelab.api.diagnostics.ThreadCensus;
+import dev.pipelab.spi.diagnostics.ThreadCensus;
+import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +37,7 @@ public abstract class StateMachineSupport<S extends ScriptedSeam> {
     protected static final Duration GRACE = Duration.ofSeconds(10);
 
     protected final S seam;
-    private final Function<S, PipeServerFactory> engine;
+    private final Function<PipeSystemProvider, PipeServerFactory> engine;
     private final Map<Integer, Integer> callsExpected = new HashMap<>(); // per instance: entries checked so far
     /** The handler the next {@link #start} gives the engine; the subclass sets it. */
     protected RecordingHandler handler;
@@ -43,9 +45,9 @@ public abstract class StateMachineSupport<S extends ScriptedSeam> {
 
     /**
      * @param seam the engine's fake seam, fresh for each test
-     * @param engine the factory of the engine under test, on {@code seam}
+     * @param engine makes the factory of the engine under test, on the seam it is given
      */
-    protected StateMachineSupport(S seam, Function<S, PipeServerFactory> engine) {
+    protected StateMachineSupport(S seam, Function<PipeSystemProvider, PipeServerFactory> engine) {
         this.seam = seam;
         this.engine = engine;
     }
@@ -53,7 +55,7 @@ public abstract class StateMachineSupport<S extends ScriptedSeam> {
     protected void start(int maxInstances) throws IOException {
         PipeServerConfig config = PipeServerConfig.builder("fake-seam").maxInstances(maxInstances)
                 .gracePeriod(GRACE).build();
-        server = engine.apply(seam).create(config, handler).start();
+        server = engine.apply(PipeSystems.of(seam)).create(config, handler).start();
     }
 
     /**

@@ -1,0 +1,59 @@
+package dev.pipelab.spi.engine;
+
+import dev.pipelab.api.PipeServerConfig;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Whether a session is open, when it last sent a request, and since when it is closing: what
+ * its idle timeout and its grace period are measured from. Every engine's sessions keep one.
+ * Thread-safe.
+ */
+final class SessionClock {
+
+    private final long graceNanos;
+    private final long idleTimeoutNanos;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile long closingSince;
+    private volatile long lastRequestNanos = System.nanoTime();
+    private volatile boolean requestedSinceLastLook; // read the clock once a tick, not once a request
+
+    SessionClock(PipeServerConfig config) {
+        this.graceNanos = config.gracePeriod().toNanos();
+        this.idleTimeoutNanos = config.idleTimeout().toNanos();
+    }
+
+    /** A request arrived: the idle timeout starts again, from the next look at the clock at the latest. */
+    void requestArrived() {
+        if (!requestedSinceLastLook) {
+            requestedSinceLastLook = true;
+        }
+    }
+
+    /** The session starts closing: its grace period starts. True the first time only. */
+    boolean startClosing() {
+        if (!closing.compareAndSet(false, true)) {
+            return false;
+        }
+        closingSince = System.nanoTime();
+        return true;
+    }
+
+    /** True until the session starts closing. */
+    boolean isOpen() {
+        return !closing.get();
+    }
+
+    /** What is due at {@code now}: a forced disconnect after the grace period, an idle close, or nothing. */
+    SessionDue due(long now) {
+        if (closing.get()) {
+            return now - closingSince > graceNanos ? SessionDue.DISCONNECT : SessionDue.NOTHING;
+        }
+        if (requestedSinceLastLook) {
+            requestedSinceLastLook = false;
+            lastRequestNanos = now; // at or after the request: an idle close may come a tick late, never early
+            return SessionDue.NOTHING;
+        }
+        return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos
+                ? SessionDue.CLOSE_IDLE : SessionDue.NOTHING;
+    }
+}

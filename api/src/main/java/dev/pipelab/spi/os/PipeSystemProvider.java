@@ -1,0 +1,34 @@
+package dev.pipelab.spi.os;
+
+import com.google.inject.ProvidedBy;
+import java.util.Optional;
+
+/**
+ * One operating system's implementation of the seam, as an OS module offers it through
+ * {@link java.util.ServiceLoader}: it says whether it can run on this machine and, if not, why,
+ * and hands out its {@link PipeSystem}. Finding a provider, and asking it, does no I/O and loads
+ * no native code; only {@link #pipeSystem()} of an available provider may.
+ *
+ * <p>Guice injects the provider {@link PipeSystems#select()} picks; a test binds another.
+ */
+@ProvidedBy(PipeSystems.Selected.class)
+public interface PipeSystemProvider {
+
+    /** A short name for logs and messages: {@code unix}, {@code windows}. */
+    String name();
+
+    /** Why this seam cannot run on this machine and JDK, or empty when it can. */
+    Optional<String> unavailabilityCause();
+
+    /** True when this seam can run here. */
+    default boolean isAvailable() {
+        return unavailabilityCause().isEmpty();
+    }
+
+    /**
+     * The seam.
+     *
+     * @throws UnsupportedOperationException naming the cause, when it is not available
+     */
+    PipeSystem pipeSystem();
+}

@@ -1,0 +1,108 @@
+package dev.pipelab.spi.os;
+
+import com.google.inject.Provider;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Picks the OS seam: of the {@link PipeSystemProvider}s on the class path (or module path), the
+ * first that is available, by name. When none is, the result is a provider that is unavailable
+ * and says why, for every one it found, so that an engine reports "not available: ..." instead
+ * of failing later.
+ */
+public final class PipeSystems {
+
+    private PipeSystems() {
+    }
+
+    /** The seam for this machine, chosen once. */
+    public static PipeSystemProvider select() {
+        return Found.SELECTED;
+    }
+
+    /** The first available of {@code found}, by name; or an unavailable provider naming each cause. */
+    public static PipeSystemProvider select(List<PipeSystemProvider> found) {
+        List<PipeSystemProvider> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator.comparing(PipeSystemProvider::name));
+        for (PipeSystemProvider p : sorted) {
+            if (p.isAvailable()) {
+                return p;
+            }
+        }
+        if (sorted.isEmpty()) {
+            return unavailable("none", "no OS seam on the class path: add pipelab-os-unix (Linux, macOS)");
+        }
+        List<String> causes = sorted.stream()
+                .map(p -> p.name() + ": " + p.unavailabilityCause().orElseThrow()).toList();
+        return unavailable("none", String.join("; ", causes));
+    }
+
+    /** A provider that always offers {@code seam}: for tests and for scripted seams. */
+    public static PipeSystemProvider of(PipeSystem seam) {
+        Objects.requireNonNull(seam, "seam");
+        return new PipeSystemProvider() {
+            @Override
+            public String name() {
+                return seam.describe();
+            }
+
+            @Override
+            public Optional<String> unavailabilityCause() {
+                return Optional.empty();
+            }
+
+            @Override
+            public PipeSystem pipeSystem() {
+                return seam;
+            }
+
+            @Override
+            public String toString() {
+                return name();
+            }
+        };
+    }
+
+    /** A provider that is never available, for {@code cause}. */
+    public static PipeSystemProvider unavailable(String name, String cause) {
+        return new PipeSystemProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Optional<String> unavailabilityCause() {
+                return Optional.of(cause);
+            }
+
+            @Override
+            public PipeSystem pipeSystem() {
+                throw new UnsupportedOperationException("not available: " + cause);
+            }
+
+            @Override
+            public String toString() {
+                return name + " (not available: " + cause + ")";
+            }
+        };
+    }
+
+    /** Guice's default {@link PipeSystemProvider}. */
+    static final class Selected implements Provider<PipeSystemProvider> {
+        @Override
+        public PipeSystemProvider get() {
+            return select();
+        }
+    }
+
+    private static final class Found {
+        static final PipeSystemProvider SELECTED = select(
+                ServiceLoader.load(PipeSystemProvider.class, PipeSystems.class.getClassLoader()).stream()
+                        .map(ServiceLoader.Provider::get).toList());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.pipelab.spi.os;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Of the OS seams found, the first available is taken; with none, the reasons are kept. */
+class PipeSystemsTest {
+
+    private final PipeSystemProvider available = new NamesOnlySeam();
+    private final PipeSystemProvider windows = PipeSystems.unavailable("windows", "this is Linux, not Windows");
+
+    @Test
+    void takesTheAvailableSeamWhateverOrderTheyAreFoundIn() {
+        assertThat(PipeSystems.select(List.of(windows, available))).isSameAs(available);
+        assertThat(PipeSystems.select(List.of(available, windows))).isSameAs(available);
+    }
+
+    @Test
+    void withNoneAvailableSaysWhyForEachOneFound() {
+        PipeSystemProvider none = PipeSystems.select(List.of(windows,
+                PipeSystems.unavailable("unix", "this is Windows, not a Unix system")));
+
+        assertThat(none.isAvailable()).isFalse();
+        assertThat(none.unavailabilityCause()).hasValue(
+                "unix: this is Windows, not a Unix system; windows: this is Linux, not Windows");
+        assertThatThrownBy(none::pipeSystem).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("not available: unix: this is Windows, not a Unix system; windows: this is Linux, not Windows");
+    }
+
+    @Test
+    void withNoneOnTheClassPathSaysWhichModuleToAdd() {
+        assertThat(PipeSystems.select(List.of()).unavailabilityCause()).hasValueSatisfying(
+                cause -> assertThat(cause).contains("no OS seam on the class path").contains("pipelab-os-unix"));
+    }
+
+    @Test
+    void findsTheSeamsOnTheClassPath() {
+        assertThat(PipeSystems.select().name()).isEqualTo("names-only");
+    }
+}

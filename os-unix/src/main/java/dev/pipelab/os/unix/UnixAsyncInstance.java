@@ -1,0 +1,553 @@
+package dev.pipelab.os.unix;
+
+import dev.pipelab.api.PeerIdentity;
+import dev.pipelab.spi.os.CompletionInstance;
+import dev.pipelab.spi.os.OperationAbortedException;
+import dev.pipelab.spi.os.OverlappedInstance;
+import dev.pipelab.spi.os.PipeEvent;
+import dev.pipelab.api.protocol.FrameDecoder;
+import dev.pipelab.api.protocol.Frames;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One instance of the overlapped and completion styles on Unix: a non-blocking AF_UNIX channel
+ * with a connect, a read and a write slot. Starting an operation does what it can at once and
+ * otherwise registers interest with the {@link UnixSelectorIo}, whose poll finishes it. Finishing
+ * an operation runs its completion: set the event (overlapped) or queue the routine
+ * (completion). Used by the owning thread only.
+ *
+ * <p>Writes go through the instance's outbound buffer, as WriteFile goes through the pipe's:
+ * a write that fits completes at once. The buffer is sent to the socket at once when no further
+ * request of this client is already read and waiting here; while one is (a client that
+ * pipelines), the replies gather and leave together, in one send, after the last of them or
+ * when the loop next waits. So a client that pipelines sixteen requests costs one send, not
+ * sixteen, and a client that talks in turns gets each reply at once.
+ */
+final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance {
+
+
+    private enum Operation { NONE, CONNECT, READ, WRITE }
+
+    /** Replies gathered for a pipelining client are sent once they reach this many bytes. */
+    private static final int OUTBOUND_FLUSH_BYTES = 64 * 1024;
+
+    private final UnixSelectorIo io;
+    private final int maxMessageBytes;
+    private final UnixEvent event; // the overlapped style's event; unused by the completion style
+    private SocketChannel channel;
+    private SelectionKey key;
+    private PeerIdentity peer = PeerIdentity.UNKNOWN;
+    private FrameDecoder decoder;
+    private ByteBuffer leftover; // bytes read past the last whole message, or null: most of the time
+
+    private Operation lastStarted = Operation.NONE;
+    private boolean connectPending;
+    private boolean readPending;
+    private boolean writePending;
+    private IOException connectFailure;
+    private IOException readFailure;
+    private IOException writeFailure;
+    private Runnable onConnected;
+    private Runnable onRead;
+    private Runnable onWritten;
+    private byte[] message;
+    private ByteBuffer outbound; // bytes written but not yet sent, ready to read; null when none
+    private boolean flushQueued; // listed with the io for a send before the loop next waits
+    private IOException sendFailure; // a deferred send failed: the next operation reports it
+
+    UnixAsyncInstance(UnixSelectorIo io, int maxMessageBytes) {
+        this.io = io;
+        this.maxMessageBytes = maxMessageBytes;
+        this.event = new UnixEvent(io, io.nextOrdinal(), false);
+    }
+
+    // ---- the operations, shared by both styles
+
+    private boolean startConnect(Runnable completion) throws IOException {
+        if (channel != null || connectPending) {
+            throw new IllegalStateException("instance is connected or connecting; disconnect it first");
+        }
+        connectFailure = null;
+        SocketChannel waiting = io.tryAccept();
+        if (waiting != null) {
+            try {
+                attach(waiting); // the client came before ConnectNamedPipe: ERROR_PIPE_CONNECTED
+            } catch (IOException e) {
+                waiting.close();
+                throw e;
+            }
+            return true;
+        }
+        connectPending = true;
+        onConnected = completion;
+        io.awaitClient(this);
+        return false;
+    }
+
+    void connected(SocketChannel client) throws IOException {
+        try {
+            attach(client);
+        } catch (IOException e) {
+            client.close();
+            connectFailed(e);
+            return;
+        }
+        connectPending = false;
+        onConnected.run();
+    }
+
+    void connectFailed(IOException failure) {
+        connectPending = false;
+        connectFailure = failure;
+        onConnected.run();
+    }
+
+    private void attach(SocketChannel client) throws IOException {
+        client.configureBlocking(false);
+        channel = client;
+        key = client.register(io.selector(), 0, this);
+        peer = UnixPipeInstance.peerOf(client);
+        decoder = FrameDecoder.forServer(maxMessageBytes);
+    }
+
+    private boolean startRead(Runnable completion) throws IOException {
+        connectedChannel();
+        throwSendFailure();
+        if (readPending) {
+            throw new IllegalStateException("a read is already pending");
+        }
+        readFailure = null;
+        message = null;
+        onRead = completion;
+        readPending = true;
+        if (decodeBuffered()) {
+            return true; // a whole message was already here
+        }
+        wantReady(SelectionKey.OP_READ);
+        return false;
+    }
+
+    /** Finishes the pending read from bytes already buffered, if they hold a whole message. */
+    private boolean decodeBuffered() {
+        if (leftover == null) {
+            return false;
+        }
+        try {
+            byte[] m = decodeFrom(leftover);
+            if (m == null) {
+                return false;
+            }
+            message = m;
+            finishRead(null);
+        } catch (IOException e) {
+            finishRead(e);
+        }
+        return true;
+    }
+
+    /** Decodes from {@code bytes}; keeps what follows a whole message for the next read. */
+    private byte[] decodeFrom(ByteBuffer bytes) throws IOException {
+        byte[] m = decoder.decode(bytes);
+        if (!bytes.hasRemaining()) {
+            leftover = null;
+        } else if (bytes != leftover) {
+            leftover = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip(); // frames came coalesced
+        }
+        return m;
+    }
+
+    void performRead() {
+        if (!readPending) {
+            notReady(SelectionKey.OP_READ); // readable, but nobody reads now: stop asking
+            return;
+        }
+        try {
+            // Reads go through the loop's one buffer, so an idle client costs no buffer of its own.
+            ByteBuffer shared = io.readBuffer();
+            while (true) {
+                byte[] m = leftover != null ? decodeFrom(leftover) : null;
+                if (m != null) {
+                    message = m;
+                    finishRead(null);
+                    return;
+                }
+                shared.clear();
+                int n = channel.read(shared);
+                shared.flip();
+                if (n > 0 && (m = decodeFrom(shared)) != null) {
+                    message = m;
+                    finishRead(null);
+                    return;
+                }
+                if (n == 0) {
+                    return; // still pending
+                }
+                if (n < 0) {
+                    finishRead(new EOFException("the client closed its end"
+                            + (decoder.isMidFrame() ? " in the middle of a frame" : "")));
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            finishRead(e);
+        }
+    }
+
+    private void finishRead(IOException failure) {
+        readPending = false;
+        readFailure = failure;
+        onRead.run();
+    }
+
+    private boolean startWrite(ByteBuffer[] frame, boolean last, Runnable completion) throws IOException {
+        SocketChannel ch = connectedChannel();
+        if (writePending) {
+            throw new IllegalStateException("a write is already pending");
+        }
+        throwSendFailure();
+        writeFailure = null;
+        onWritten = completion;
+        boolean gather = !last && wholeRequestWaiting();
+        append(frame);
+        if (gather && outbound.position() < OUTBOUND_FLUSH_BYTES) {
+            // its reply will go with this one
+            if (!flushQueued) {
+                flushQueued = true;
+                io.sendBeforeWaiting(this);
+            }
+            writePending = true;
+            finishWrite(null); // in the buffer: done, as WriteFile into a pipe with room is
+            return true;
+        }
+        writePending = true;
+        try {
+            send(ch);
+        } catch (IOException e) {
+            writePending = false; // WriteFile failed at once: nothing is pending
+            outbound = null;
+            throw e;
+        }
+        if (outbound == null) {
+            finishWrite(null);
+            return true;
+        }
+        wantReady(SelectionKey.OP_WRITE);
+        return false;
+    }
+
+    /** True when a whole request of this client is already read and waiting here: its reply can go with this one. */
+    private boolean wholeRequestWaiting() {
+        // after a decoded message the decoder stands at a frame boundary: leftover starts with a length word
+        if (leftover == null || leftover.remaining() < Frames.HEADER_BYTES) {
+            return false;
+        }
+        long length = Integer.toUnsignedLong(leftover.getInt(leftover.position()));
+        return leftover.remaining() - Frames.HEADER_BYTES >= length;
+    }
+
+    /** Adds {@code frame} to the bytes waiting to be sent, ready to read from. */
+    private void append(ByteBuffer[] frame) {
+        int bytes = 0;
+        for (ByteBuffer b : frame) {
+            bytes += b.remaining();
+        }
+        if (outbound == null) {
+            outbound = io.outboundBuffer(bytes); // a spare one, with room for a run of replies
+        } else if (outbound.remaining() < bytes) {
+            ByteBuffer full = outbound;
+            outbound = ByteBuffer.allocate(Math.max(full.position() + bytes, 2 * full.capacity())).put(full.flip());
+            io.recycle(full);
+        }
+        for (ByteBuffer b : frame) {
+            outbound.put(b);
+        }
+    }
+
+    /**
+     * Sends what the outbound buffer holds, through the loop's one direct buffer where it fits
+     * (one write call from memory the kernel reads directly); keeps what the socket did not take.
+     */
+    private void send(SocketChannel ch) throws IOException {
+        outbound.flip();
+        ByteBuffer shared = io.writeBuffer();
+        while (outbound.hasRemaining()) {
+            int n;
+            if (outbound.remaining() <= shared.capacity()) {
+                shared.clear();
+                shared.put(outbound.duplicate()).flip();
+                n = ch.write(shared);
+                outbound.position(outbound.position() + n);
+            } else {
+                n = ch.write(outbound);
+            }
+            if (n == 0) {
+                break;
+            }
+        }
+        if (outbound.hasRemaining()) {
+            outbound.compact(); // back to filling: what the socket did not take comes first
+        } else {
+            io.recycle(outbound);
+            outbound = null; // nothing held between sends
+        }
+    }
+
+    /** Sends what gathered while the client's requests were being read; the loop calls this before it waits. */
+    void sendGathered() {
+        flushQueued = false;
+        if (outbound == null || writePending || channel == null) {
+            return; // sent already, or a pending write sends it
+        }
+        try {
+            send(channel);
+            if (outbound != null) {
+                wantReady(SelectionKey.OP_WRITE); // the rest when the socket has room
+            }
+        } catch (IOException e) {
+            sendFailed(e);
+        }
+    }
+
+    /** A deferred send failed: the pending read, if any, ends with it; otherwise the next operation does. */
+    private void sendFailed(IOException e) {
+        outbound = null;
+        sendFailure = e;
+        if (readPending) {
+            finishRead(e);
+        }
+    }
+
+    private void throwSendFailure() throws IOException {
+        IOException failure = sendFailure;
+        if (failure != null) {
+            sendFailure = null;
+            throw failure;
+        }
+    }
+
+    void performWrite() {
+        if (outbound == null) {
+            notReady(SelectionKey.OP_WRITE); // writable, but nothing to write now: stop asking
+            return;
+        }
+        try {
+            send(channel);
+            if (outbound == null && writePending) {
+                finishWrite(null);
+            }
+        } catch (IOException e) {
+            if (writePending) {
+                outbound = null;
+                finishWrite(e);
+            } else {
+                sendFailed(e);
+            }
+        }
+    }
+
+    private void finishWrite(IOException failure) {
+        writePending = false;
+        writeFailure = failure;
+        onWritten.run();
+    }
+
+    /*
+     * Interest is added when an operation has to wait, and removed only when the selector
+     * reports the key ready with no operation waiting. A finished operation leaves its interest
+     * registered: the next one usually starts before the next select, and turning it off and on
+     * again would cost two epoll_ctl calls a message.
+     */
+    private void wantReady(int op) {
+        if (key != null && key.isValid() && (key.interestOps() & op) == 0) {
+            key.interestOps(key.interestOps() | op);
+        }
+    }
+
+    private void notReady(int op) {
+        if (key != null && key.isValid() && (key.interestOps() & op) != 0) {
+            key.interestOps(key.interestOps() & ~op);
+        }
+    }
+
+    private SocketChannel connectedChannel() throws IOException {
+        if (channel == null) {
+            throw new ClosedChannelException();
+        }
+        return channel;
+    }
+
+    private static ByteBuffer[] frameOf(byte[] payload) {
+        return new ByteBuffer[] {Frames.header(payload.length), ByteBuffer.wrap(payload)};
+    }
+
+    private void disconnectNow() {
+        if (connectPending) {
+            io.forget(this);
+            connectFailed(new OperationAbortedException());
+        }
+        if (outbound != null && channel != null && !writePending) {
+            try {
+                send(channel); // what gathered for this client, as far as its socket takes it now
+            } catch (IOException e) {
+                // the client is gone: nothing more to send
+            }
+        }
+        outbound = null;
+        sendFailure = null;
+        if (key != null) {
+            key.cancel();
+            key = null;
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // the descriptor is released either way
+            }
+            channel = null;
+        }
+        if (readPending) {
+            finishRead(new OperationAbortedException());
+        }
+        if (writePending) {
+            finishWrite(new OperationAbortedException());
+        }
+        peer = PeerIdentity.UNKNOWN;
+        decoder = null;
+        leftover = null;
+    }
+
+    // ---- the overlapped style
+
+    @Override
+    public PipeEvent event() {
+        return event;
+    }
+
+    @Override
+    public boolean connect() throws IOException {
+        event.reset();
+        lastStarted = Operation.CONNECT;
+        return startConnect(event::set);
+    }
+
+    @Override
+    public boolean read() throws IOException {
+        event.reset();
+        lastStarted = Operation.READ;
+        return startRead(event::set);
+    }
+
+    @Override
+    public boolean write(byte[] payload) throws IOException {
+        event.reset();
+        lastStarted = Operation.WRITE;
+        return startWrite(frameOf(payload), false, event::set);
+    }
+
+    @Override
+    public boolean writeError(String reason) throws IOException {
+        event.reset();
+        lastStarted = Operation.WRITE;
+        return startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, true, event::set);
+    }
+
+    @Override
+    public boolean getOverlappedResult() throws IOException {
+        return switch (lastStarted) {
+            case NONE -> throw new IllegalStateException("no operation was started");
+            case CONNECT -> result(connectPending, connectFailure);
+            case READ -> result(readPending, readFailure);
+            case WRITE -> result(writePending, writeFailure);
+        };
+    }
+
+    private static boolean result(boolean pending, IOException failure) throws IOException {
+        if (pending) {
+            return false;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return true;
+    }
+
+    @Override
+    public byte[] takeMessage() {
+        byte[] m = message;
+        message = null;
+        return m;
+    }
+
+    @Override
+    public void cancelIo() {
+        if (readPending) {
+            finishRead(new OperationAbortedException());
+        }
+    }
+
+    @Override
+    public void disconnect() {
+        disconnectNow();
+    }
+
+    // ---- the completion style
+
+    @Override
+    public boolean connect(PipeEvent connectEvent) throws IOException {
+        io.checkOwner();
+        connectEvent.reset(); // as starting any overlapped operation does
+        lastStarted = Operation.CONNECT;
+        return startConnect(connectEvent::set);
+    }
+
+    @Override
+    public void readFileEx(ReadRoutine routine) throws IOException {
+        io.checkOwner();
+        startRead(() -> {
+            IOException failure = readFailure;
+            byte[] m = takeMessage();
+            io.queueApc(() -> routine.completed(failure, m));
+        });
+    }
+
+    @Override
+    public void writeFileEx(byte[] payload, WriteRoutine routine) throws IOException {
+        io.checkOwner();
+        startWrite(frameOf(payload), false, () -> queueWriteRoutine(routine));
+    }
+
+    @Override
+    public void writeErrorEx(String reason, WriteRoutine routine) throws IOException {
+        io.checkOwner();
+        startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, true, () -> queueWriteRoutine(routine));
+    }
+
+    private void queueWriteRoutine(WriteRoutine routine) {
+        IOException failure = writeFailure;
+        io.queueApc(() -> routine.completed(failure));
+    }
+
+    // ---- both
+
+    @Override
+    public PeerIdentity peer() {
+        return peer;
+    }
+
+    @Override
+    public void close() {
+        disconnectNow();
+    }
+
+    @Override
+    public String toString() {
+        return "instance " + event.ordinal() + (channel == null ? (connectPending ? " connecting" : " idle")
+                : " " + peer + (readPending ? " reading" : "") + (writePending ? " writing" : ""));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.pipelab.os.unix;
+
+import dev.pipelab.api.PipeAddress;
+import dev.pipelab.spi.os.NamedPipe;
+import dev.pipelab.spi.os.PipeInstance;
+
+/** The blocking style on Unix: every instance accepts, in turn, from the one listening socket. */
+final class UnixNamedPipe implements NamedPipe {
+
+    private final UnixListener listener;
+
+    UnixNamedPipe(UnixListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public PipeAddress address() {
+        return listener.address();
+    }
+
+    @Override
+    public PipeInstance createInstance() {
+        return new UnixPipeInstance(listener.channel(), listener.config().maxMessageBytes());
+    }
+
+    @Override
+    public boolean isOpen() {
+        return listener.isOpen();
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
+
+    @Override
+    public String toString() {
+        return "UnixNamedPipe[" + listener + "]";
+    }
+}

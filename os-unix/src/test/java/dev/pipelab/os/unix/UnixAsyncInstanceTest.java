@@ -1,0 +1,150 @@
+package dev.pipelab.os.unix;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.spi.os.OverlappedInstance;
+import dev.pipelab.spi.os.OverlappedPipe;
+import dev.pipelab.api.protocol.FrameDecoder;
+import dev.pipelab.api.protocol.Frames;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replies to a client that pipelines gather in the instance's outbound buffer and leave
+ * together; whatever path they leave by, the client gets every one, in order.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class UnixAsyncInstanceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private OverlappedPipe pipe;
+    private OverlappedInstance instance;
+    private SocketChannel client;
+
+    @Test
+    void repliesGatheredWhileRequestsWaitAllArriveInOrder() throws IOException {
+        connectAndPipeline(3);
+        serve(3);
+
+        assertThat(replies(3)).containsExactly("reply 0", "reply 1", "reply 2");
+    }
+
+    @Test
+    void repliesWaitWhileAWholeRequestOfTheClientIsHereAndLeaveWithTheLast() throws IOException {
+        connectAndPipeline(3);
+        serve(2);
+        client.configureBlocking(false);
+        assertThat(client.read(ByteBuffer.allocate(64))).as("nothing sent while request 2 waits here").isZero();
+
+        serve(1, 2);
+
+        assertThat(replies(3)).containsExactly("reply 0", "reply 1", "reply 2");
+    }
+
+    @Test
+    void aReplyIsSentAtOnceWhenOnlyPartOfTheNextRequestIsHere() throws IOException {
+        connectAndPipeline(1);
+        ByteBuffer part = Frames.encode("request 1".getBytes(UTF_8)).limit(6); // the length word and two bytes
+        client.write(part);
+        serve(1);
+
+        assertThat(replies(1)).containsExactly("reply 0");
+    }
+
+    @Test
+    void repliesGatheredWhenTheInstanceDisconnectsAreSentBeforeItCloses() throws IOException {
+        connectAndPipeline(3);
+        serve(2); // the third request is read into the instance, not served
+
+        instance.disconnect();
+
+        assertThat(replies(2)).containsExactly("reply 0", "reply 1");
+        client.configureBlocking(true);
+        assertThat(client.read(ByteBuffer.allocate(16))).as("then the end of the stream").isEqualTo(-1);
+    }
+
+    private void connectAndPipeline(int requests) throws IOException {
+        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("gather.sock").toString()).build();
+        pipe = UnixPipeSystem.INSTANCE.createOverlappedPipe(config);
+        instance = pipe.createInstance();
+        assertThat(instance.connect()).isFalse();
+        client = SocketChannel.open(UnixDomainSocketAddress.of(config.address().path()));
+        assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("the connect finished").isZero();
+        assertThat(instance.getOverlappedResult()).isTrue();
+        ByteBuffer all = ByteBuffer.allocate(1024);
+        for (int i = 0; i < requests; i++) {
+            all.put(Frames.encode(("request " + i).getBytes(UTF_8)));
+        }
+        all.flip();
+        while (all.hasRemaining()) {
+            client.write(all); // all in one go: the first read takes them together
+        }
+    }
+
+    /** Reads and answers {@code n} requests; after the first, each read finishes at once from what was read. */
+    private void serve(int n) throws IOException {
+        serve(n, 0);
+    }
+
+    private void serve(int n, int first) throws IOException {
+        for (int i = first; i < first + n; i++) {
+            if (!instance.read()) {
+                assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("request %d read", i).isZero();
+            }
+            assertThat(instance.getOverlappedResult()).isTrue();
+            assertThat(new String(instance.takeMessage(), UTF_8)).isEqualTo("request " + i);
+            assertThat(instance.write(("reply " + i).getBytes(UTF_8))).as("reply %d written at once", i).isTrue();
+            assertThat(instance.getOverlappedResult()).isTrue();
+        }
+    }
+
+    private List<String> replies(int n) throws IOException {
+        client.configureBlocking(true);
+        FrameDecoder decoder = FrameDecoder.forClient(1024);
+        ByteBuffer in = ByteBuffer.allocate(1024).flip();
+        List<String> replies = new ArrayList<>();
+        while (replies.size() < n) {
+            byte[] reply = decoder.decode(in);
+            if (reply != null) {
+                replies.add(new String(reply, UTF_8));
+                continue;
+            }
+            in.clear();
+            if (client.read(in) < 0) {
+                break;
+            }
+            in.flip();
+        }
+        return replies;
+    }
+
+    @AfterEach
+    void closeEverything() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+        if (instance != null) {
+            instance.close();
+        }
+        if (pipe != null) {
+            pipe.close();
+        }
+    }
+}
