@@ -3,7 +3,9 @@ package dev.pipelab.testsuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeErrorException;
 import dev.pipelab.api.PipeServer;
@@ -12,9 +14,14 @@ import dev.pipelab.api.protocol.Frames;
 import dev.pipelab.api.protocol.ProtocolException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,6 +118,73 @@ public abstract class HostileClientContract extends ContractSupport {
         await().atMost(WAIT).until(() -> server.stats().accepted() == 301 && server.stats().active() == 1);
         stillServed(server, good, "after the storm");
         assertThat(server.stats().errorFrames()).isZero();
+    }
+
+    /**
+     * A server out of descriptors (a limit of 200, in a process of its own) meets 400 clients: it
+     * cannot accept them all, so it pauses accepting and logs once per pause (the pauses' own
+     * timestamps lie a pause apart), serves the clients it has meanwhile, and accepts the others
+     * as clients leave. An accept that fails is not the server's own failure: after pause upon
+     * pause it is still running, and every client has been served.
+     */
+    @Test
+    void aServerOutOfDescriptorsPausesAcceptingLogsOncePerPauseAndServesEveryClientInTheEnd() throws Exception {
+        Path prlimit = Path.of("/usr/bin/prlimit");
+        assumeTrue(Files.isExecutable(prlimit), "needs prlimit (util-linux) to give the server a descriptor limit");
+        int limit = 200;
+        int clientCount = 400;
+        Path socket = dir.resolve("limited.sock");
+        Path out = dir.resolve("server.out");
+        Path err = dir.resolve("server.err");
+        Process child = new ProcessBuilder(prlimit.toString(), "--nofile=" + limit + ":" + limit,
+                ProcessHandle.current().info().command().orElseThrow(), "-Dguice_bytecode_gen_option=DISABLED",
+                "-cp", System.getProperty("java.class.path"), StandaloneServer.class.getName(),
+                factory().getClass().getName(), socket.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        List<PipeClient> clients = new ArrayList<>();
+        try {
+            await().atMost(WAIT).until(() -> Files.readString(out).startsWith("READY") || !child.isAlive());
+            assertThat(child.isAlive()).as("the server started: %s", Files.readString(err)).isTrue();
+            PipeAddress address = PipeAddress.resolve(socket.toString());
+            for (int i = 0; i < clientCount; i++) {
+                PipeClient c = track(PipeClient.connect(address, WAIT).ioTimeout(WAIT)); // into the backlog
+                c.send("client " + i);
+                clients.add(c);
+            }
+            for (int i = 0; i < 50; i++) { // the first to come were accepted: they are served meanwhile
+                assertThat(clients.get(i).receiveText()).as("client %d; %s", i, Files.readString(err))
+                        .isEqualTo("client " + i);
+            }
+            await().atMost(WAIT).until(() -> pauses(err).size() >= 2); // paused, tried again, paused again
+            for (int i = 0; i < 50; i++) {
+                clients.get(i).close();
+            }
+            for (int i = 50; i < clientCount; i++) { // each that leaves frees a descriptor for the next
+                assertThat(clients.get(i).receiveText()).as("client %d; %s", i, Files.readString(err))
+                        .isEqualTo("client " + i);
+                clients.get(i).close();
+            }
+            child.getOutputStream().close(); // the server stops
+            assertThat(child.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the server stopped").isTrue();
+            assertThat(child.exitValue()).as(Files.readString(err)).isZero();
+            assertThat(Files.readString(out)).as("it never stopped by itself")
+                    .contains("accepted=" + clientCount).contains("running=true");
+            List<LocalTime> pauses = pauses(err);
+            for (int i = 1; i < pauses.size(); i++) {
+                assertThat(Duration.between(pauses.get(i - 1), pauses.get(i))).as("between pauses %d and %d: %s",
+                        i, i + 1, Files.readString(err)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            }
+            assertThat(Files.readString(err).lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")))
+                    .as("every warning is a pause").hasSize(pauses.size());
+        } finally {
+            child.destroyForcibly().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** When the server's log says it paused accepting, by the log's own clock. */
+    private static List<LocalTime> pauses(Path log) throws IOException {
+        return Files.readString(log).lines().filter(line -> line.contains("paused for"))
+                .map(line -> LocalTime.parse(line.substring(0, "HH:mm:ss.SSS".length()))).toList();
     }
 
     @Test

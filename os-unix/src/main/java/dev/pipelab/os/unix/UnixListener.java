@@ -5,10 +5,16 @@ import dev.pipelab.api.PipeServerConfig;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,14 +22,28 @@ import org.slf4j.LoggerFactory;
  * A claimed socket path: the listening AF_UNIX socket every style of the Unix seam accepts
  * from, and the socket file it owns. The Unix counterpart of the first CreateNamedPipe with
  * FILE_FLAG_FIRST_PIPE_INSTANCE.
+ *
+ * <p>Its backlog holds a burst of connects, however many instances the server serves at once:
+ * by default the system's maximum (SOMAXCONN). An accept that fails (EMFILE or ENFILE: out of
+ * descriptors; ENOBUFS, ENOMEM) pauses accepting for {@link #ACCEPT_PAUSE}, as Netty's acceptor
+ * pauses, and is logged once per pause: trying again at once would fail again at once, and
+ * the clients wait in the backlog meanwhile. Connected clients are served all along.
  */
 final class UnixListener {
+
+    /** How long accepting rests after an accept failed. */
+    static final Duration ACCEPT_PAUSE = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(UnixListener.class);
 
     private final PipeServerConfig config;
     private final ServerSocketChannel channel;
     private final Object fileKey;
+    private final ReentrantLock pauseLock = new ReentrantLock();
+    private final Condition resumed = pauseLock.newCondition();
+    private volatile boolean paused; // read without the lock, so that accepting costs no clock read
+    private long pausedUntil; // System.nanoTime(); guarded by pauseLock
+    private long pauses; // guarded by pauseLock
 
     private UnixListener(PipeServerConfig config, ServerSocketChannel channel, Object fileKey) {
         this.config = config;
@@ -40,8 +60,12 @@ final class UnixListener {
         UnixSocketFiles.clearStale(path);
         ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            // The backlog is where clients wait while every instance is busy (ERROR_PIPE_BUSY).
-            listener.bind(UnixDomainSocketAddress.of(path), Math.max(config.maxInstances(), 128));
+            // The backlog is where clients wait while every instance is busy (ERROR_PIPE_BUSY), and
+            // where a burst of connects waits to be accepted. listen(2) caps the value at the
+            // system's maximum, SOMAXCONN, which is what the default asks for.
+            int backlog = config.acceptBacklog() == PipeServerConfig.SYSTEM_MAXIMUM_BACKLOG ? Integer.MAX_VALUE
+                    : config.acceptBacklog();
+            listener.bind(UnixDomainSocketAddress.of(path), backlog);
         } catch (IOException e) {
             listener.close();
             throw switch (UnixErrno.ofBind(e, path)) {
@@ -77,6 +101,112 @@ final class UnixListener {
         return channel.isOpen();
     }
 
+    /**
+     * accept(2): the next client, or null when none is waiting (on a non-blocking listener) or
+     * accepting is paused. A failure pauses accepting instead of reaching the caller, so that it
+     * can never count as the server's own failure.
+     *
+     * @throws ClosedChannelException once the listener is closed
+     */
+    SocketChannel accept() throws IOException {
+        if (isPaused()) {
+            return null;
+        }
+        try {
+            return channel.accept();
+        } catch (ClosedChannelException e) {
+            throw e;
+        } catch (IOException e) {
+            pause(e);
+            return null;
+        }
+    }
+
+    /**
+     * For a blocking listener: waits for the next client, resting while accepting is paused.
+     *
+     * @throws ClosedChannelException once the listener is closed
+     */
+    SocketChannel acceptWaiting() throws IOException {
+        while (true) {
+            awaitResumed();
+            SocketChannel client = accept();
+            if (client != null) {
+                return client;
+            }
+        }
+    }
+
+    /** True while accepting rests after a failure; reads the clock only then. */
+    boolean isPaused() {
+        if (!paused) {
+            return false;
+        }
+        pauseLock.lock();
+        try {
+            if (System.nanoTime() - pausedUntil < 0) {
+                return true;
+            }
+            paused = false;
+            resumed.signalAll();
+            return false;
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    /** Milliseconds until accepting resumes, at least 1; 0 when it is not paused. */
+    long pauseMillisLeft() {
+        if (!isPaused()) {
+            return 0;
+        }
+        pauseLock.lock();
+        try {
+            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(pausedUntil - System.nanoTime()));
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    private void pause(IOException failure) {
+        pauseLock.lock();
+        try {
+            if (paused) {
+                return; // another thread's accept failed too: one pause, one line
+            }
+            pausedUntil = System.nanoTime() + ACCEPT_PAUSE.toNanos();
+            paused = true;
+            pauses++;
+            log.warn("accepting at {} paused for {} ms (pause {}): accept failed: {}; new clients wait in the"
+                    + " backlog, connected clients are served", config.address(), ACCEPT_PAUSE.toMillis(), pauses,
+                    failure.toString());
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    private void awaitResumed() throws IOException {
+        pauseLock.lock();
+        try {
+            while (paused && channel.isOpen()) {
+                long left = pausedUntil - System.nanoTime();
+                if (left <= 0) {
+                    paused = false;
+                    break;
+                }
+                resumed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while accepting was paused");
+        } finally {
+            pauseLock.unlock();
+        }
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
     /** Stops listening and removes the socket file, if it is still ours. Idempotent. */
     void close() {
         if (!channel.isOpen()) {
@@ -86,6 +216,12 @@ final class UnixListener {
             channel.close();
         } catch (IOException e) {
             log.warn("closing the listener at {} failed", address(), e);
+        }
+        pauseLock.lock();
+        try {
+            resumed.signalAll(); // a blocking instance resting in a pause sees the close
+        } finally {
+            pauseLock.unlock();
         }
         Path path = config.address().path();
         // Remove the file only if it is still ours: a successor may already have replaced it.

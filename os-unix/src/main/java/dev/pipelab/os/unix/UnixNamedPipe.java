@@ -20,7 +20,7 @@ final class UnixNamedPipe implements NamedPipe {
 
     @Override
     public PipeInstance createInstance() {
-        return new UnixPipeInstance(listener.channel(), listener.config().maxMessageBytes());
+        return new UnixPipeInstance(listener, listener.config().maxMessageBytes());
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.pipelab.api.protocol.FrameDecoder;
 import dev.pipelab.api.protocol.Frames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.OptionalLong;
 import jdk.net.ExtendedSocketOptions;
@@ -29,21 +28,21 @@ final class UnixPipeInstance implements PipeInstance {
     /** Messages up to this size are written with their header from one buffer. */
     private static final int ONE_BUFFER_WRITE_BYTES = 16 * 1024;
 
-    private final ServerSocketChannel listener;
+    private final UnixListener listener;
     private final FrameDecoder decoder;
     private ByteBuffer readBuffer = ByteBuffer.allocate(FIRST_READ_BUFFER_BYTES).flip();
     private volatile SocketChannel channel;
     private volatile boolean readCancelled;
     private PeerIdentity peer = PeerIdentity.UNKNOWN;
 
-    UnixPipeInstance(ServerSocketChannel listener, int maxMessageBytes) {
+    UnixPipeInstance(UnixListener listener, int maxMessageBytes) {
         this.listener = listener;
         this.decoder = FrameDecoder.forServer(maxMessageBytes);
     }
 
     @Override
     public void connect() throws IOException {
-        SocketChannel accepted = listener.accept();
+        SocketChannel accepted = listener.acceptWaiting();
         channel = accepted;
         peer = peerOf(accepted);
     }

@@ -158,36 +158,45 @@ final class UnixSelectorIo {
 
     // ---- connects
 
-    /** A client already waiting, if no instance is queued before us (ERROR_PIPE_CONNECTED). */
+    /**
+     * A client already waiting, if no instance is queued before us (ERROR_PIPE_CONNECTED); null
+     * if none is, or accepting rests after a failed accept (the connect is then pending).
+     */
     SocketChannel tryAccept() throws IOException {
         if (!listener.isOpen()) {
             throw new ClosedChannelException();
         }
-        return awaitingClient.isEmpty() ? listener.channel().accept() : null;
+        return awaitingClient.isEmpty() ? listener.accept() : null;
     }
 
     void awaitClient(UnixAsyncInstance instance) {
         awaitingClient.add(instance);
-        listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+        updateAcceptInterest();
     }
 
     void forget(UnixAsyncInstance instance) {
         awaitingClient.remove(instance);
-        if (awaitingClient.isEmpty() && listenerKey.isValid()) {
-            listenerKey.interestOps(0);
-        }
+        updateAcceptInterest();
     }
 
     private void acceptReady() throws IOException {
         while (!awaitingClient.isEmpty()) {
-            SocketChannel client = listener.channel().accept();
+            SocketChannel client = listener.accept();
             if (client == null) {
-                break;
+                break; // none waiting, or accepting paused after a failure
             }
             awaitingClient.poll().connected(client);
         }
-        if (awaitingClient.isEmpty()) {
-            listenerKey.interestOps(0);
+        updateAcceptInterest();
+    }
+
+    /** Asks the selector for clients while a connect is pending and accepting is not paused. */
+    private void updateAcceptInterest() {
+        if (listenerKey.isValid()) {
+            int wanted = !awaitingClient.isEmpty() && !listener.isPaused() ? SelectionKey.OP_ACCEPT : 0;
+            if (listenerKey.interestOps() != wanted) {
+                listenerKey.interestOps(wanted);
+            }
         }
     }
 
@@ -211,6 +220,12 @@ final class UnixSelectorIo {
      */
     void poll(long timeoutMillis) throws IOException {
         long finishedBefore = finished;
+        long pauseLeft = listener.pauseMillisLeft();
+        if (pauseLeft > 0) {
+            timeoutMillis = Math.min(timeoutMillis, pauseLeft); // wake up to accept again when the pause ends
+        } else if (listenerKey.isValid() && listenerKey.interestOps() == 0 && !awaitingClient.isEmpty()) {
+            updateAcceptInterest(); // the pause is over
+        }
         if (!ready.hasNext()) {
             if (timeoutMillis > 0) {
                 // Replies gather only while a whole request of their client waits here, so the
