@@ -48,13 +48,15 @@ import org.slf4j.LoggerFactory;
  *       replies, and {@link #continueSession} starts writing them (WriteFileEx).
  *   <li>{@link #completedWriteRoutine}: a frame was written; the next is written, or, when
  *       nothing is left, the next request is read (ReadFileEx).
- *   <li>An error in either routine, or the end of the session, disconnects and closes that
- *       instance ({@link #disconnectAndClose}); instances are not reused.
+ *   <li>When the session is over and everything is written, FlushFileBuffers lets the last
+ *       replies leave ({@link #completedFlushRoutine}); then the instance is disconnected and
+ *       closed ({@link #disconnectAndClose}), as it is at once after an error in either routine.
+ *       Instances are not reused.
  * </ol>
  *
  * <h2>States</h2>
- * No state variable: an instance's state is which operations are outstanding, and the chain of
- * routines carries it forward. A read is started only while nothing is being written, so a
+ * No state variable: an instance's state is which operations are outstanding (a read, a write,
+ * the last flush), and the chain of routines carries it forward. A read is started only while nothing is being written, so a
  * client that does not read its replies is not read from (backpressure). A write may start
  * while a read is pending: a frame pushed from another session (a broadcast) goes out at once,
  * full duplex, without waiting for this client's next request.
@@ -93,6 +95,7 @@ public final class CompletionPipeServer implements PipeServer {
         LoopSession session;
         boolean reading; // a ReadFileEx is outstanding
         OutboundFrame writing; // the frame of the outstanding WriteFileEx, or null
+        boolean flushing; // the last FlushFileBuffers is outstanding: the session is over
 
         PipeInst(CompletionInstance pipe) {
             this.pipe = pipe;
@@ -237,7 +240,9 @@ public final class CompletionPipeServer implements PipeServer {
         if (session == null) {
             return; // the instance was closed meanwhile
         }
-        if (failure == null) {
+        if (failure == null && !session.isOpen()) {
+            log.debug("session {}: a request after the session closed is not read", session.id());
+        } else if (failure == null) {
             session.received(request); // the handler answers, queueing replies
         } else if (failure instanceof ProtocolException e) {
             log.debug("session {}: protocol error: {}", session.id(), e.getMessage());
@@ -266,10 +271,22 @@ public final class CompletionPipeServer implements PipeServer {
         continueSession(p);
     }
 
+    /** The last routine of a session: what was written has left (or the client is gone); now part. */
+    private void completedFlushRoutine(PipeInst p, IOException failure) {
+        p.flushing = false;
+        if (p.session == null) {
+            return; // closed meanwhile: the grace period ran out
+        }
+        if (failure != null) {
+            log.debug("session {}: flush failed, the client is gone: {}", p.session.id(), failure.toString());
+        }
+        disconnectAndClose(p);
+    }
+
     /**
      * Starts what the session needs next: WriteFileEx of the next queued frame if no write is
      * outstanding; ReadFileEx of the next request if nothing is being written; or, when the
-     * session is over and everything written, the disconnect.
+     * session is over and everything written, FlushFileBuffers, whose routine disconnects.
      */
     private void continueSession(PipeInst p) {
         LoopSession session = p.session;
@@ -289,7 +306,10 @@ public final class CompletionPipeServer implements PipeServer {
                 }
             }
             if (p.writing == null && session.isDone()) {
-                disconnectAndClose(p); // nothing more to say: the session is over
+                if (!p.flushing) { // nothing more to say: let it leave, then part
+                    p.flushing = true;
+                    p.pipe.flushEx(f -> completedFlushRoutine(p, f)); // FlushFileBuffers
+                }
             } else if (p.writing == null && !p.reading && session.isOpen()) {
                 p.reading = true;
                 p.pipe.readFileEx((f, request) -> completedReadRoutine(p, f, request));

@@ -91,7 +91,7 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         start(4);
         ScriptedClient alice = connectedAndReading("alice", 0);
         alice.closesItsEnd();
-        expectCalls(0, "routine read(EOFException)", "close");
+        expectCalls(0, "routine read(EOFException)", "flushEx -> done", "routine flush(ok)", "close");
         assertThat(alice.wasDisconnected()).as(this::describe).isTrue();
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice", "disconnect alice");
 
@@ -123,7 +123,7 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sendsBrokenFrame(reason);
         expectCalls(0, "routine read(ProtocolException)", "writeErrorEx(" + reason + ") -> done", "routine write(ok)",
-                "close");
+                "flushEx -> done", "routine flush(ok)", "close"); // FlushFileBuffers, then DisconnectNamedPipe
         assertThat(alice.received()).as(this::describe).containsExactly("error: " + reason);
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice", "disconnect alice");
         assertThat(server.stats().errorFrames()).as(this::describe).isEqualTo(1);
@@ -230,7 +230,7 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         assertThat(seam.instancesCreated()).as(this::describe).isEqualTo(2);
 
         alice.closesItsEnd();
-        expectCalls(0, "routine read(EOFException)", "close");
+        expectCalls(0, "routine read(EOFException)", "flushEx -> done", "routine flush(ok)", "close");
         // The freed place gets a new instance, whose ConnectNamedPipe finds carol already there.
         expectCalls(2, "connect -> connected", "readFileEx -> pending");
         assertThat(seam.log()).as(this::describe).containsSubsequence("#0 close", "createInstance -> #2",
@@ -247,7 +247,7 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         ScriptedClient alice = connectedAndReading("alice", 0);
         ScriptedClient bob = connectedAndReading("bob", 1); // maxInstances reached: no instance waits
         alice.closesItsEnd();
-        expectCalls(0, "routine read(EOFException)", "close");
+        expectCalls(0, "routine read(EOFException)", "flushEx -> done", "routine flush(ok)", "close");
         expectCalls(2, "connect -> pending"); // the freed place: nobody is waiting yet
         bob.holdsWrites();
         bob.sends("last");
@@ -286,7 +286,7 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
         alice.finishesWrite();
         closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        expectCalls(0, "routine write(ok)", "close");
+        expectCalls(0, "routine write(ok)", "flushEx -> done", "routine flush(ok)", "close");
         expectCalls(1, "getOverlappedResult -> ClosedChannelException", "close");
         assertThat(alice.received()).as(this::describe).containsExactly("last");
         assertThat(handler.events()).as(this::describe).endsWith("disconnect alice");

@@ -52,7 +52,8 @@ final class FakePipeSystem extends ScriptedSeam {
         CONNECT,
         READ_FILE_EX,
         /** WriteFileEx of a message or of an error frame. */
-        WRITE_FILE_EX
+        WRITE_FILE_EX,
+        FLUSH_EX
     }
 
     /** A routine or an APC waiting for the loop's next alertable wait. */
@@ -281,6 +282,26 @@ final class FakePipeSystem extends ScriptedSeam {
                     writeFinished(null); // finished at once; its routine still waits for the alertable wait
                     record(call + " -> done");
                 }
+            });
+        }
+
+        /** FlushFileBuffers: a fake's write is in the client's hands once it finished, so the flush finishes at once. */
+        @Override
+        public void flushEx(WriteRoutine routine) throws IOException {
+            calls.lockedIo(() -> {
+                called("flushEx");
+                if (writing != null) {
+                    throw calls.violation("flushEx on #" + number + " while a write is outstanding");
+                }
+                IOException failure = scriptedFailures.next(Call.FLUSH_EX);
+                if (failure == null && client == null) {
+                    failure = new ClosedChannelException();
+                }
+                if (failure != null) {
+                    throw failedAtOnce("flushEx", failure);
+                }
+                queue("#" + number + " routine flush(ok)", () -> routine.completed(null));
+                record("flushEx -> done");
             });
         }
 

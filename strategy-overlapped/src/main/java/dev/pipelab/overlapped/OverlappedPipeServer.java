@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *       (GetOverlappedResult) and finishes the step: a client connected, a request arrived (the
  *       handler answers it, queueing replies), or a reply was written.
  *   <li>It starts the instance's next operation: WriteFile of the next queued frame, or
- *       ReadFile of the next request, or, when the session is over,
- *       {@link #disconnectAndReconnect}.
+ *       ReadFile of the next request, or, when the session is over, FlushFileBuffers, so that
+ *       the last replies have left before {@link #disconnectAndReconnect} (DisconnectNamedPipe
+ *       discards what the client has not read).
  * </ol>
  *
  * <h2>States</h2>
@@ -55,6 +56,9 @@ import org.slf4j.LoggerFactory;
  *   <dt>READING</dt><dd>a ReadFile is pending: the client may send its next request.</dd>
  *   <dt>WRITING</dt><dd>a WriteFile is pending: replies (and pushes) are being written, and
  *       no request is read meanwhile, which is this engine's backpressure.</dd>
+ *   <dt>FLUSHING</dt><dd>the session is over and a FlushFileBuffers is pending: what was
+ *       written is leaving; then the instance disconnects and connects the next client. Only
+ *       when the grace period is over does an instance disconnect without it.</dd>
  * </dl>
  * A frame pushed to a client that is READING (a broadcast from another session) cancels the
  * pending read (CancelIoEx); the aborted read finishes like any other, and the instance goes
@@ -96,8 +100,8 @@ public final class OverlappedPipeServer implements PipeServer {
     private static final Duration TICK = Duration.ofMillis(100);
     private static final Duration JOIN_MARGIN = Duration.ofSeconds(10);
 
-    /** The sample's three states of an instance. */
-    enum State { CONNECTING, READING, WRITING }
+    /** The sample's three states of an instance, and the flush before a graceful disconnect. */
+    enum State { CONNECTING, READING, WRITING, FLUSHING }
 
     /** The sample's PIPEINST: one instance, its state, its session and its pending operation. */
     static final class PipeInst {
@@ -152,7 +156,7 @@ public final class OverlappedPipeServer implements PipeServer {
         int next = 0;
         try {
             while (instances.size() < Math.min(INITIAL_INSTANCES, config.maxInstances()) && addInstance()) {
-                // a client already waiting may have added one more meanwhile
+                // the sample's four instances, each with a connect started; a failure leaves fewer
             }
             while (!stopping || sessions > 0) {
                 try {
@@ -212,6 +216,10 @@ public final class OverlappedPipeServer implements PipeServer {
                 }
                 case READING -> p.session.received(p.pipe.takeMessage()); // the handler answers
                 case WRITING -> p.session.written(p.writing);
+                case FLUSHING -> {
+                    disconnectAndReconnect(p); // all written has left: nothing is lost now
+                    return false;
+                }
             }
             return true;
         } catch (OperationAbortedException e) {
@@ -235,8 +243,8 @@ public final class OverlappedPipeServer implements PipeServer {
                     p.session.clientLeft();
                     yield true;
                 }
-                case WRITING -> {
-                    log.debug("session {}: write failed, the client is gone: {}", p.session.id(), e.toString());
+                case WRITING, FLUSHING -> {
+                    log.debug("session {}: {} failed, the client is gone: {}", p.session.id(), p.state, e.toString());
                     disconnectAndReconnect(p);
                     yield false;
                 }
@@ -264,8 +272,8 @@ public final class OverlappedPipeServer implements PipeServer {
                 p.state = State.READING;
                 p.pipe.read(); // ReadFile
             } else {
-                disconnectAndReconnect(p); // nothing more to say: the session is over
-                return;
+                p.state = State.FLUSHING; // nothing more to say: let it leave, then disconnect
+                p.pipe.flush(); // FlushFileBuffers
             }
             p.pendingIO = true; // finished at once or not, the event brings us back
         } catch (IOException e) {
@@ -427,7 +435,8 @@ public final class OverlappedPipeServer implements PipeServer {
     public String toString() {
         int[] byState = census;
         return "OverlappedPipeServer[" + config.address() + ", instances=" + IntStream.of(byState).sum() + ", CONNECTING="
-                + byState[0] + ", READING=" + byState[1] + ", WRITING=" + byState[2] + ", " + counters
+                + byState[0] + ", READING=" + byState[1] + ", WRITING=" + byState[2] + ", FLUSHING=" + byState[3]
+                + ", " + counters
                 + (failure != null ? ", failed: " + failure : "") + "]";
     }
 

@@ -46,7 +46,8 @@ final class FakePipeSystem extends ScriptedSeam {
         CONNECT,
         READ,
         /** A write of a message or of an error frame. */
-        WRITE
+        WRITE,
+        FLUSH
     }
 
     /**
@@ -59,7 +60,7 @@ final class FakePipeSystem extends ScriptedSeam {
     record Wait(int first, List<Integer> signalled, int served) {
     }
 
-    private enum Operation { NONE, CONNECT, READ, WRITE }
+    private enum Operation { NONE, CONNECT, READ, WRITE, FLUSH }
 
     // Guarded by the call log's lock.
     private final ScriptedFailures<Call> scriptedFailures = new ScriptedFailures<>(Call.class);
@@ -280,6 +281,21 @@ final class FakePipeSystem extends ScriptedSeam {
                 client.receive(frame);
                 finish(null);
                 record(call + " -> done");
+                return true;
+            });
+        }
+
+        /** FlushFileBuffers: a fake's write is in the client's hands once it finished, so nothing is left to wait for. */
+        @Override
+        public boolean flush() throws IOException {
+            return calls.lockedIo(() -> {
+                called("flush");
+                start(Operation.FLUSH, Call.FLUSH, "flush");
+                if (client == null) {
+                    throw failedAtOnce("flush", new ClosedChannelException());
+                }
+                finish(null);
+                record("flush -> done");
                 return true;
             });
         }

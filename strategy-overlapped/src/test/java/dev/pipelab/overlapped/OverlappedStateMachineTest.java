@@ -89,7 +89,9 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         expectEcho(0, "one");
 
         alice.closesItsEnd();
-        expectCalls(0, "getOverlappedResult -> EOFException", "disconnect", "connect -> pending");
+        // The session is over: FlushFileBuffers first, since DisconnectNamedPipe discards what is unread.
+        expectCalls(0, "getOverlappedResult -> EOFException", "flush -> done", "getOverlappedResult -> true",
+                "disconnect", "connect -> pending");
         assertThat(alice.wasDisconnected()).as(this::describe).isTrue();
         assertThat(handler.events()).as(this::describe)
                 .containsExactly("connect alice", "message alice: one", "disconnect alice");
@@ -151,7 +153,8 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sendsBrokenFrame(reason);
         expectCalls(0, "getOverlappedResult -> ProtocolException", "writeError(" + reason + ") -> done",
-                "getOverlappedResult -> true", "disconnect", "connect -> pending");
+                "getOverlappedResult -> true", "flush -> done", "getOverlappedResult -> true", "disconnect",
+                "connect -> pending");
         assertThat(alice.received()).as(this::describe).containsExactly("error: " + reason);
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice", "disconnect alice");
         assertThat(server.stats().errorFrames()).as(this::describe).isEqualTo(1);
@@ -235,8 +238,8 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
                 .isEqualTo(-1);
         clients.get(2).closesItsEnd();
         // The freed instance's ConnectNamedPipe finds the waiting client already there.
-        expectCalls(2, "getOverlappedResult -> EOFException", "disconnect", "connect -> connected", "event.set",
-                "read -> pending");
+        expectCalls(2, "getOverlappedResult -> EOFException", "flush -> done", "getOverlappedResult -> true",
+                "disconnect", "connect -> connected", "event.set", "read -> pending");
         assertThat(late.instance()).as(this::describe).isEqualTo(2);
         late.sends("at last");
         expectEcho(2, "at last");
@@ -322,11 +325,13 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         alice.finishesWrite();
         closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         // Retired, not reconnected: its event is reset so that nothing brings the loop back to it.
-        expectCalls(0, "getOverlappedResult -> true", "disconnect", "event.reset", "close");
+        expectCalls(0, "getOverlappedResult -> true", "flush -> done", "getOverlappedResult -> true", "disconnect",
+                "event.reset", "close");
         assertThat(alice.received()).as(this::describe).containsExactly("last");
         assertThat(handler.events()).as(this::describe).endsWith("disconnect alice");
         assertThat(seam.log()).as(this::describe)
-                .containsSubsequence("wake (off the loop)", "stopAccepting", "#0 disconnect", "#0 close", "close");
+                .containsSubsequence("wake (off the loop)", "stopAccepting", "#0 flush -> done", "#0 disconnect",
+                        "#0 close", "close");
     }
 
     @Test

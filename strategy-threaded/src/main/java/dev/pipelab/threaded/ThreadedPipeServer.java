@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *       client's ERROR_PIPE_BUSY and WaitNamedPipe).
  *   <li>The instance thread reads a request (ReadFile), lets the handler answer, writes the
  *       replies (WriteFile), and reads again, until the client leaves. Then it writes what is
- *       still owed and disconnects (DisconnectNamedPipe, CloseHandle). This is the sample's
- *       {@code InstanceThread}, in {@code BlockingConversation}.
+ *       still owed, flushes it (FlushFileBuffers: DisconnectNamedPipe would discard what the
+ *       client has not read) and disconnects (DisconnectNamedPipe, CloseHandle), as the sample's
+ *       {@code InstanceThread} ends; the code is in {@code BlockingConversation}.
  *   <li>Unlike the sample, another client's handler may push a message to this one (a
  *       broadcast) while its thread waits in ReadFile; the first push gives the instance a
  *       second thread that writes pushes, so the pipe is used in both directions at once.
@@ -65,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * <h2>On Linux</h2>
  * CreateNamedPipe is one listening AF_UNIX socket; ConnectNamedPipe is a blocking accept;
  * ReadFile and WriteFile are blocking channel reads and writes of whole frames; the backlog of
- * the listening socket is where waiting clients queue.
+ * the listening socket is where waiting clients queue. FlushFileBuffers has nothing to wait for:
+ * a write returns once the kernel holds the bytes, and closing the socket does not discard them.
  */
 public final class ThreadedPipeServer implements PipeServer {
 

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>It starts a virtual thread for the connected client and loops. At most
  *       {@code maxInstances} clients are served at once; more wait in the backlog.
  *   <li>The client's virtual thread reads a request (ReadFile), lets the handler answer, writes
- *       the replies (WriteFile), and reads again, until the client leaves; a client that
- *       receives pushes gets a second virtual thread that writes them (see
- *       {@code BlockingConversation}).
+ *       the replies (WriteFile), and reads again, until the client leaves; then it writes what
+ *       is still owed, flushes (FlushFileBuffers) and disconnects. A client that receives
+ *       pushes gets a second virtual thread that writes them (see {@code BlockingConversation}).
  * </ol>
  *
  * <h2>Why it scales</h2>
@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * that is in a native frame, and it does not add carriers to make up for it. With two carriers,
  * two such reads stop every other virtual thread. So over Windows named pipes this engine must
  * park on overlapped completions rather than block in kernel32; on Linux the JDK's AF_UNIX
- * channels are poller-aware and nothing pins. Locks here are {@code ReentrantLock}s, which park
- * without pinning on every JDK from 21.
+ * channels are poller-aware and nothing pins. Every lock a session's thread may wait for here
+ * (the outbound queue, the write lock, the writer's start, the server's lifecycle) is a
+ * {@code ReentrantLock}, which parks without pinning on every JDK from 21.
  *
  * <h2>States</h2>
  * As in {@code threaded}: each virtual thread's place in its code is its state.

@@ -5,6 +5,8 @@ import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -14,7 +16,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <ul>
  *   <li>{@code fail}: throws, which must end that session only with an error frame;
  *   <li>{@code big:N}: answers with N bytes, each the byte value of its index;
- *   <li>{@code twice:X}: answers {@code X} twice.
+ *   <li>{@code twice:X}: answers {@code X} twice;
+ *   <li>{@code push:X}: sends {@code X} to every other connected session, and no reply;
+ *   <li>{@code close}: ends the session gracefully, with no reply.
  * </ul>
  */
 public final class ContractHandler implements PipeHandler {
@@ -23,10 +27,12 @@ public final class ContractHandler implements PipeHandler {
     public final Queue<PeerIdentity> peers = new ConcurrentLinkedQueue<>();
     /** Ids of sessions whose onDisconnect ran, in order. */
     public final Queue<Long> disconnected = new ConcurrentLinkedQueue<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
     @Override
     public void onConnect(Session session) {
         peers.add(session.peer());
+        sessions.add(session);
     }
 
     @Override
@@ -40,6 +46,15 @@ public final class ContractHandler implements PipeHandler {
             byte[] x = text.substring(6).getBytes(StandardCharsets.UTF_8);
             session.send(x);
             session.send(x.clone());
+        } else if (text.startsWith("push:")) {
+            byte[] x = text.substring(5).getBytes(StandardCharsets.UTF_8);
+            for (Session other : sessions) {
+                if (other != session) {
+                    other.send(x);
+                }
+            }
+        } else if (text.equals("close")) {
+            session.close();
         } else {
             session.send(message);
         }
@@ -47,6 +62,7 @@ public final class ContractHandler implements PipeHandler {
 
     @Override
     public void onDisconnect(Session session) {
+        sessions.remove(session);
         disconnected.add(session.id());
     }
 

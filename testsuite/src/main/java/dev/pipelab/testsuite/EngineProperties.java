@@ -233,7 +233,7 @@ public abstract class EngineProperties {
                     default -> null;
                 };
                 if (error == null && handler.equals("counter") && a.step() != Step.NUMBER) {
-                    error = "handler failed: java.lang.IllegalArgumentException: counter requests are decimal deltas"
+                    error = "handler failed: counter requests are decimal deltas"
                             + " like 5 or -3, not '" + text + "'";
                 }
                 if (error != null) {

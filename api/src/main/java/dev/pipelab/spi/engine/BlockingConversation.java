@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One client's conversation over a blocking {@link PipeInstance}, as the SDK sample's
  * {@code InstanceThread} holds it: read a request (ReadFile), let the handler answer, write the
- * replies (WriteFile), repeat until the client leaves; then write what is still owed and
- * disconnect.
+ * replies (WriteFile), repeat until the client leaves; then write what is still owed, flush it
+ * (FlushFileBuffers) and disconnect (DisconnectNamedPipe, CloseHandle).
  *
  * <p>The thread that calls {@link #run} does all of that. Because it writes a request's replies
  * before it reads the next request, a client that sends without reading meets backpressure: its
@@ -42,8 +42,9 @@ public final class BlockingConversation implements Session {
     private final SessionClock clock;
     private final PipeServerConfig config;
     private boolean admitted; // the handler saw onConnect: it will see onDisconnect
+    private volatile boolean clientGone; // a write failed: nothing more can reach the client
     private final ReentrantLock writing = new ReentrantLock();
-    private final Object writerStart = new Object();
+    private final ReentrantLock writerStart = new ReentrantLock(); // a lock, not a monitor: a virtual thread waiting for it parks
     private ThreadStarter writers;
     private String writerName;
     private volatile Thread reader;
@@ -68,9 +69,12 @@ public final class BlockingConversation implements Session {
      * after the grace period, see {@link #due}), and the connection closed.
      */
     public void run(ThreadStarter writers, String writerName) {
-        synchronized (writerStart) {
+        writerStart.lock();
+        try {
             this.writers = writers;
             this.writerName = writerName;
+        } finally {
+            writerStart.unlock();
         }
         reader = Thread.currentThread();
         try {
@@ -81,8 +85,28 @@ public final class BlockingConversation implements Session {
             notifyDisconnect();
             writeOwed(); // what is still owed; bounded by the grace period
             joinWriter();
+            flushBeforeDisconnect();
             instance.close(); // DisconnectNamedPipe + CloseHandle
             counters.disconnected();
+        }
+    }
+
+    /**
+     * FlushFileBuffers, as the sample does before DisconnectNamedPipe, which would discard what
+     * the client has not read: within what is left of the grace period, and not at all once it is
+     * over or the client is gone.
+     */
+    private void flushBeforeDisconnect() {
+        java.time.Duration left = clock.graceLeft(System.nanoTime());
+        if (clientGone || left.isZero()) {
+            return;
+        }
+        try {
+            if (!instance.flush(left)) {
+                log.debug("session {}: not flushed within the grace period; disconnecting", id);
+            }
+        } catch (IOException e) {
+            log.debug("session {}: flush failed, the client is gone: {}", id, e.toString());
         }
     }
 
@@ -136,6 +160,7 @@ public final class BlockingConversation implements Session {
             return true;
         } catch (IOException e) {
             log.debug("session {}: write failed, the client is gone: {}", id, e.toString());
+            clientGone = true;
             outbound.finish();
             close();
             return false;
@@ -156,18 +181,24 @@ public final class BlockingConversation implements Session {
     }
 
     private void ensureWriter() {
-        synchronized (writerStart) {
+        writerStart.lock();
+        try {
             if (writer == null && writers != null) {
                 writer = writers.start(writerName, this::writeLoop);
             }
+        } finally {
+            writerStart.unlock();
         }
     }
 
     private void joinWriter() {
         Thread w;
-        synchronized (writerStart) {
+        writerStart.lock();
+        try {
             w = writer;
             writers = null; // no writer starts after this
+        } finally {
+            writerStart.unlock();
         }
         if (w != null && !Threads.join(w, WRITER_EXIT)) {
             log.warn("session {}: writer {} did not end after its connection closed", id, w.getName());
@@ -186,8 +217,7 @@ public final class BlockingConversation implements Session {
             call.run();
             return true;
         } catch (Exception e) {
-            log.warn("session {}: handler failed", id, e);
-            fail("handler failed: " + e, false);
+            fail(HandlerFailures.reason(id, e), false);
             return false;
         }
     }

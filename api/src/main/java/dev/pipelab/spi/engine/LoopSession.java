@@ -91,8 +91,7 @@ public final class LoopSession implements Session {
         try {
             call.run();
         } catch (Exception e) {
-            log.warn("session {}: handler failed", id, e);
-            fail("handler failed: " + e, false);
+            fail(HandlerFailures.reason(id, e), false);
         } finally {
             dispatching = false;
         }

@@ -1,10 +1,12 @@
 package dev.pipelab.spi.engine;
 
 import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The lifecycle every engine keeps: started at most once, never after close; close idempotent
- * and a no-op before start. Thread-safe. A close helper, not a loop.
+ * and a no-op before start. Thread-safe, with a lock rather than a monitor, so that a virtual
+ * thread that waits for it parks instead of pinning its carrier. A close helper, not a loop.
  */
 public final class ServerLifecycle {
 
@@ -14,6 +16,7 @@ public final class ServerLifecycle {
         void run() throws IOException;
     }
 
+    private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
     private boolean closed;
 
@@ -22,25 +25,40 @@ public final class ServerLifecycle {
      *
      * @throws IllegalStateException naming {@code server}, on a second start or a start after close
      */
-    public synchronized void start(Object server, Start start) throws IOException {
-        if (started || closed) {
-            throw new IllegalStateException(server + " was started before");
+    public void start(Object server, Start start) throws IOException {
+        lock.lock();
+        try {
+            if (started || closed) {
+                throw new IllegalStateException(server + " was started before");
+            }
+            start.run();
+            started = true;
+        } finally {
+            lock.unlock();
         }
-        start.run();
-        started = true;
     }
 
     /** True for the first close after a successful start: the caller then stops its server. */
-    public synchronized boolean beginClose() {
-        if (closed) {
-            return false;
+    public boolean beginClose() {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            return started;
+        } finally {
+            lock.unlock();
         }
-        closed = true;
-        return started;
     }
 
     /** True between a successful start and the first close. */
-    public synchronized boolean isOpen() {
-        return started && !closed;
+    public boolean isOpen() {
+        lock.lock();
+        try {
+            return started && !closed;
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -38,6 +38,14 @@ final class SessionClock {
         return true;
     }
 
+    /** How much of the grace period is left at {@code now}: all of it before the session starts closing. */
+    java.time.Duration graceLeft(long now) {
+        if (!closing.get()) {
+            return java.time.Duration.ofNanos(graceNanos);
+        }
+        return java.time.Duration.ofNanos(Math.max(0, graceNanos - (now - closingSince)));
+    }
+
     /** True until the session starts closing. */
     boolean isOpen() {
         return !closing.get();

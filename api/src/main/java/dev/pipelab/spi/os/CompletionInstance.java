@@ -43,12 +43,21 @@ public interface CompletionInstance extends Closeable {
     /** WriteFileEx of one error frame. */
     void writeErrorEx(String reason, WriteRoutine routine) throws IOException;
 
+    /**
+     * FlushFileBuffers in this style: {@code routine} runs, in the next alertable wait, once
+     * everything written has left the instance's outbound buffer, so that closing loses nothing.
+     * Call it with no write outstanding. Windows has only a blocking FlushFileBuffers; its seam
+     * queues the routine when that returns.
+     */
+    void flushEx(WriteRoutine routine) throws IOException;
+
     /** The connected client, as the OS reports it. */
     PeerIdentity peer();
 
     /**
-     * DisconnectNamedPipe and CloseHandle. Outstanding operations finish as aborted, and their
-     * routines still run, in the next alertable wait. Idempotent.
+     * DisconnectNamedPipe and CloseHandle. What was written and not yet flushed is discarded, as
+     * on Windows: {@link #flushEx} first on a graceful end. Outstanding operations finish as
+     * aborted, and their routines still run, in the next alertable wait. Idempotent.
      */
     @Override
     void close();

@@ -29,7 +29,7 @@ public interface CompletionPipe extends Closeable {
     /** The endpoint clients connect to. */
     PipeAddress address();
 
-    /** CreateEvent: a manual-reset event, signalled at first if {@code initiallySet}. */
+    /** CreateEvent: a manual-reset event, signalled at first if {@code initiallySet}. Call it on the waiting thread. */
     PipeEvent createEvent(boolean initiallySet);
 
     /** CreateNamedPipe with FILE_FLAG_OVERLAPPED. Call it on the waiting thread. */

@@ -39,6 +39,17 @@ public interface OverlappedInstance extends Closeable {
     boolean writeError(String reason) throws IOException;
 
     /**
+     * FlushFileBuffers, as an operation of this style: it finishes once everything written has
+     * left the instance's outbound buffer, so that {@link #disconnect()}, which discards what is
+     * left, loses nothing. Windows has only a blocking FlushFileBuffers; its seam finishes this
+     * operation when that returns.
+     *
+     * @return {@code true} if nothing was left to send (finished at once, the event set), else pending
+     * @throws IOException if the client is gone
+     */
+    boolean flush() throws IOException;
+
+    /**
      * GetOverlappedResult(bWait=FALSE) of the operation started last.
      *
      * @return {@code true} once it finished successfully, {@code false} while it is
@@ -60,7 +71,11 @@ public interface OverlappedInstance extends Closeable {
      */
     void cancelIo();
 
-    /** DisconnectNamedPipe: drops the client; the instance can connect again. */
+    /**
+     * DisconnectNamedPipe: drops the client; the instance can connect again. What was written
+     * and not yet flushed is discarded, as on Windows: {@link #flush()} first on a graceful end.
+     * A pending operation finishes as aborted.
+     */
     void disconnect();
 
     /** The connected client, as the OS reports it. */

@@ -29,7 +29,10 @@ public interface OverlappedPipe extends Closeable {
     /** The endpoint clients connect to. */
     PipeAddress address();
 
-    /** CreateNamedPipe with FILE_FLAG_OVERLAPPED, and CreateEvent for its operations. */
+    /**
+     * CreateNamedPipe with FILE_FLAG_OVERLAPPED, and CreateEvent for its operations. The first
+     * call, or the first {@link #waitForAny}, binds this pipe to the calling thread.
+     */
     OverlappedInstance createInstance() throws IOException;
 
     /**
@@ -38,6 +41,10 @@ public interface OverlappedPipe extends Closeable {
      * at {@code first} and wraps around, so that a busy low-numbered instance cannot starve
      * the others.
      *
+     * @param instances every instance this pipe created, in the order {@link #createInstance}
+     *     returned them: the index of an event is its instance's place in that order, which is
+     *     how a seam maps a signalled event back without a lookup (a list in any other order is
+     *     refused)
      * @return the index of a signalled event: {@code 0..instances.size()-1} for an instance,
      *     {@code instances.size()} for the wake event (reset by this call), or
      *     {@link #WAIT_TIMEOUT}

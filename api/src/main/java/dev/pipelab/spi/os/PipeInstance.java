@@ -37,15 +37,27 @@ public interface PipeInstance extends Closeable {
     void writeError(String reason) throws IOException;
 
     /**
+     * FlushFileBuffers: returns once every byte written has left the server, so that closing
+     * cannot discard it, or once {@code timeout} has passed. On Windows it waits until the client
+     * has read everything, since DisconnectNamedPipe discards what it has not; on Unix a write
+     * returns once the kernel holds the bytes, where closing the socket does not discard them, so
+     * there is nothing left to wait for.
+     *
+     * @return true once flushed; false if {@code timeout} passed first
+     * @throws IOException if the client is gone
+     */
+    boolean flush(java.time.Duration timeout) throws IOException;
+
+    /**
      * CancelIoEx on the read side: a {@link #readMessage()} in progress, and every later one,
      * returns {@code null}. Writing still works. Idempotent.
      */
     void cancelRead();
 
     /**
-     * DisconnectNamedPipe and CloseHandle: closes the connection at once; anything unread by the
-     * client is lost, so write what is owed first. A read or write in progress fails. Idempotent;
-     * never throws.
+     * DisconnectNamedPipe and CloseHandle: closes the connection at once; what was written and
+     * not flushed may be lost (on Windows it is), so flush first. A read or write in progress
+     * fails. Idempotent; never throws.
      */
     @Override
     void close();

@@ -24,14 +24,17 @@ import java.nio.channels.SocketChannel;
  * <p>Writes go through the instance's outbound buffer, as WriteFile goes through the pipe's:
  * a write that fits completes at once. The buffer is sent to the socket at once when no further
  * request of this client is already read and waiting here; while one is (a client that
- * pipelines), the replies gather and leave together, in one send, after the last of them or
- * when the loop next waits. So a client that pipelines sixteen requests costs one send, not
- * sixteen, and a client that talks in turns gets each reply at once.
+ * pipelines), the replies gather and leave together, in one send, with the first write or flush
+ * that finds no whole request waiting, or at the latest when a read of this client has to wait
+ * for the socket. So a client that pipelines sixteen requests costs one send, not sixteen, a
+ * client that talks in turns gets each reply at once, and no reply waits for the loop to be idle.
+ *
+ * <p>A flush (FlushFileBuffers) finishes once the outbound buffer is empty; a disconnect discards
+ * what is still in it, as DisconnectNamedPipe discards what the client has not read.
  */
 final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance {
 
-
-    private enum Operation { NONE, CONNECT, READ, WRITE }
+    private enum Operation { NONE, CONNECT, READ, WRITE, FLUSH }
 
     /** Replies gathered for a pipelining client are sent once they reach this many bytes. */
     private static final int OUTBOUND_FLUSH_BYTES = 64 * 1024;
@@ -49,12 +52,15 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     private boolean connectPending;
     private boolean readPending;
     private boolean writePending;
+    private boolean flushPending;
     private IOException connectFailure;
     private IOException readFailure;
     private IOException writeFailure;
+    private IOException flushFailure;
     private Runnable onConnected;
     private Runnable onRead;
     private Runnable onWritten;
+    private Runnable onFlushed;
     private byte[] message;
     private ByteBuffer outbound; // bytes written but not yet sent, ready to read; null when none
     private boolean flushQueued; // listed with the io for a send before the loop next waits
@@ -127,6 +133,14 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         readPending = true;
         if (decodeBuffered()) {
             return true; // a whole message was already here
+        }
+        if (outbound != null && !writePending) {
+            // Replies gathered while this client's requests waited here leave now that none is
+            // left: this read waits for the socket, and they must not wait with it.
+            sendGathered();
+            if (!readPending) {
+                return true; // the send failed, and so did this read
+            }
         }
         wantReady(SelectionKey.OP_READ);
         return false;
@@ -206,8 +220,8 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     private boolean startWrite(ByteBuffer[] frame, boolean last, Runnable completion) throws IOException {
         SocketChannel ch = connectedChannel();
-        if (writePending) {
-            throw new IllegalStateException("a write is already pending");
+        if (writePending || flushPending) {
+            throw new IllegalStateException("a write or flush is already pending");
         }
         throwSendFailure();
         writeFailure = null;
@@ -297,11 +311,47 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         }
     }
 
-    /** Sends what gathered while the client's requests were being read; the loop calls this before it waits. */
+    /** FlushFileBuffers: finishes once the outbound buffer has gone to the socket. */
+    private boolean startFlush(Runnable completion) throws IOException {
+        SocketChannel ch = connectedChannel();
+        if (writePending || flushPending) {
+            throw new IllegalStateException("a write or flush is already pending");
+        }
+        throwSendFailure();
+        flushFailure = null;
+        onFlushed = completion;
+        flushPending = true;
+        if (outbound != null) {
+            try {
+                send(ch);
+            } catch (IOException e) {
+                flushPending = false; // failed at once: nothing is pending
+                outbound = null;
+                throw e;
+            }
+        }
+        if (outbound == null) {
+            finishFlush(null);
+            return true;
+        }
+        wantReady(SelectionKey.OP_WRITE);
+        return false;
+    }
+
+    private void finishFlush(IOException failure) {
+        flushPending = false;
+        flushFailure = failure;
+        onFlushed.run();
+    }
+
+    /**
+     * Sends what gathered while the client's requests were being read: when a read of this
+     * client has to wait, and, as a net under that, before the loop blocks.
+     */
     void sendGathered() {
         flushQueued = false;
-        if (outbound == null || writePending || channel == null) {
-            return; // sent already, or a pending write sends it
+        if (outbound == null || writePending || flushPending || channel == null) {
+            return; // sent already, or a pending write or flush sends it
         }
         try {
             send(channel);
@@ -339,11 +389,16 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             send(channel);
             if (outbound == null && writePending) {
                 finishWrite(null);
+            } else if (outbound == null && flushPending) {
+                finishFlush(null);
             }
         } catch (IOException e) {
             if (writePending) {
                 outbound = null;
                 finishWrite(e);
+            } else if (flushPending) {
+                outbound = null;
+                finishFlush(e);
             } else {
                 sendFailed(e);
             }
@@ -385,19 +440,16 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         return new ByteBuffer[] {Frames.header(payload.length), ByteBuffer.wrap(payload)};
     }
 
+    /** DisconnectNamedPipe: what is still in the outbound buffer is discarded; pending operations abort. */
     private void disconnectNow() {
         if (connectPending) {
             io.forget(this);
             connectFailed(new OperationAbortedException());
         }
-        if (outbound != null && channel != null && !writePending) {
-            try {
-                send(channel); // what gathered for this client, as far as its socket takes it now
-            } catch (IOException e) {
-                // the client is gone: nothing more to send
-            }
+        if (outbound != null) {
+            io.recycle(outbound);
+            outbound = null;
         }
-        outbound = null;
         sendFailure = null;
         if (key != null) {
             key.cancel();
@@ -417,6 +469,9 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         if (writePending) {
             finishWrite(new OperationAbortedException());
         }
+        if (flushPending) {
+            finishFlush(new OperationAbortedException());
+        }
         peer = PeerIdentity.UNKNOWN;
         decoder = null;
         leftover = null;
@@ -431,6 +486,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     @Override
     public boolean connect() throws IOException {
+        io.checkOwner();
         event.reset();
         lastStarted = Operation.CONNECT;
         return startConnect(event::set);
@@ -438,6 +494,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     @Override
     public boolean read() throws IOException {
+        io.checkOwner();
         event.reset();
         lastStarted = Operation.READ;
         return startRead(event::set);
@@ -445,6 +502,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     @Override
     public boolean write(byte[] payload) throws IOException {
+        io.checkOwner();
         event.reset();
         lastStarted = Operation.WRITE;
         return startWrite(frameOf(payload), false, event::set);
@@ -452,9 +510,18 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     @Override
     public boolean writeError(String reason) throws IOException {
+        io.checkOwner();
         event.reset();
         lastStarted = Operation.WRITE;
         return startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, true, event::set);
+    }
+
+    @Override
+    public boolean flush() throws IOException {
+        io.checkOwner();
+        event.reset();
+        lastStarted = Operation.FLUSH;
+        return startFlush(event::set);
     }
 
     @Override
@@ -464,6 +531,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             case CONNECT -> result(connectPending, connectFailure);
             case READ -> result(readPending, readFailure);
             case WRITE -> result(writePending, writeFailure);
+            case FLUSH -> result(flushPending, flushFailure);
         };
     }
 
@@ -486,6 +554,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     @Override
     public void cancelIo() {
+        io.checkOwner();
         if (readPending) {
             finishRead(new OperationAbortedException());
         }
@@ -493,6 +562,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     @Override
     public void disconnect() {
+        io.checkOwner();
         disconnectNow();
     }
 
@@ -533,6 +603,15 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         io.queueApc(() -> routine.completed(failure));
     }
 
+    @Override
+    public void flushEx(WriteRoutine routine) throws IOException {
+        io.checkOwner();
+        startFlush(() -> {
+            IOException failure = flushFailure;
+            io.queueApc(() -> routine.completed(failure));
+        });
+    }
+
     // ---- both
 
     @Override
@@ -548,6 +627,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     @Override
     public String toString() {
         return "instance " + event.ordinal() + (channel == null ? (connectPending ? " connecting" : " idle")
-                : " " + peer + (readPending ? " reading" : "") + (writePending ? " writing" : ""));
+                : " " + peer + (readPending ? " reading" : "") + (writePending ? " writing" : "")
+                        + (flushPending ? " flushing" : ""));
     }
 }

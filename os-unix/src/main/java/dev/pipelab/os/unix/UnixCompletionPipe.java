@@ -28,6 +28,7 @@ final class UnixCompletionPipe implements CompletionPipe {
 
     @Override
     public PipeEvent createEvent(boolean initiallySet) {
+        io.checkOwner();
         return new UnixEvent(io, -1, initiallySet);
     }
 

@@ -29,6 +29,7 @@ final class UnixOverlappedPipe implements OverlappedPipe {
 
     @Override
     public OverlappedInstance createInstance() {
+        io.checkOwner();
         return new UnixAsyncInstance(io, io.listener().config().maxMessageBytes());
     }
 

@@ -114,6 +114,12 @@ final class UnixPipeInstance implements PipeInstance {
         }
     }
 
+    /** Nothing to wait for: a write returned once the kernel held its bytes, and closing does not discard them. */
+    @Override
+    public boolean flush(java.time.Duration timeout) {
+        return true;
+    }
+
     @Override
     public void cancelRead() {
         readCancelled = true;

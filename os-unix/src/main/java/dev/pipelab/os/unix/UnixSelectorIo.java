@@ -22,7 +22,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class UnixSelectorIo {
 
+    /** What every read of the owning thread goes through: as much as one read takes from a busy socket. */
     private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** What a send copies into at most, so that the kernel reads it from memory it can map directly. */
+    private static final int WRITE_BUFFER_BYTES = 64 * 1024;
     /** What an instance's outbound bytes start in; the loop keeps a few spare, so they are not allocated (and zeroed) each write. */
     private static final int OUTBOUND_BUFFER_BYTES = 4 * 1024;
     private static final int SPARE_OUTBOUND_BUFFERS = 64;
@@ -36,7 +39,7 @@ final class UnixSelectorIo {
     private final Queue<UnixEvent> remoteSignals = new ConcurrentLinkedQueue<>();
     private final BitSet signalledInstances = new BitSet();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     private final ArrayDeque<ByteBuffer> spareOutboundBuffers = new ArrayDeque<>();
     private volatile Thread owner;
     private int instances;
@@ -71,7 +74,10 @@ final class UnixSelectorIo {
         return readBuffer;
     }
 
-    /** The one buffer writes of the owning thread start from; only a write that finishes at once may keep using it. */
+    /**
+     * The one buffer sends of the owning thread copy through, for the length of one write call;
+     * what the socket does not take stays in the instance's own outbound buffer.
+     */
     ByteBuffer writeBuffer() {
         return writeBuffer;
     }
@@ -104,7 +110,10 @@ final class UnixSelectorIo {
 
     // ---- ownership
 
-    /** Binds the io to the calling thread on first use; refuses every other thread after. */
+    /**
+     * Binds the io to the calling thread on its first use by the loop (creating an instance or
+     * waiting); refuses every other thread after.
+     */
     void checkOwner() {
         Thread me = Thread.currentThread();
         if (owner == null) {
@@ -115,9 +124,12 @@ final class UnixSelectorIo {
         }
     }
 
+    /**
+     * True on the owning thread only: before the loop binds the io, every thread is a foreign
+     * one, whose signals and APCs go through the queues the loop empties.
+     */
     boolean isOwner() {
-        Thread o = owner;
-        return o == null || o == Thread.currentThread();
+        return owner == Thread.currentThread();
     }
 
     // ---- events
@@ -129,7 +141,9 @@ final class UnixSelectorIo {
                 signalledInstances.set(event.ordinal());
             }
         } else {
-            remoteSignals.add(event);
+            if (event.ordinal() >= 0) {
+                remoteSignals.add(event); // the loop marks its instance signalled at its next scan
+            }
             selector.wakeup();
         }
     }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Replies to a client that pipelines gather in the instance's outbound buffer and leave
- * together; whatever path they leave by, the client gets every one, in order.
+ * together; whatever path they leave by (the last reply, a read that has to wait, a flush), the
+ * client gets every one, in order.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UnixAsyncInstanceTest {
@@ -69,15 +70,37 @@ class UnixAsyncInstanceTest {
     }
 
     @Test
-    void repliesGatheredWhenTheInstanceDisconnectsAreSentBeforeItCloses() throws IOException {
+    void repliesGatheredWhenTheSessionEndsLeaveWithTheFlushThenTheInstanceDisconnects() throws IOException {
         connectAndPipeline(3);
-        serve(2); // the third request is read into the instance, not served
+        serve(2); // the third request is read into the instance, not served: the two replies wait
 
+        if (!instance.flush()) { // FlushFileBuffers
+            assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("the flush finished").isZero();
+        }
+        assertThat(instance.getOverlappedResult()).isTrue();
         instance.disconnect();
 
         assertThat(replies(2)).containsExactly("reply 0", "reply 1");
         client.configureBlocking(true);
         assertThat(client.read(ByteBuffer.allocate(16))).as("then the end of the stream").isEqualTo(-1);
+    }
+
+    /**
+     * Replies gathered while a client's next request waits here do not wait for the loop to go
+     * idle: once no request of the client is left here and its next read has to wait for the
+     * socket, they leave, though the loop never waits (this test never calls waitForAny).
+     */
+    @Test
+    void repliesGatheredLeaveOnceTheNextReadHasToWaitThoughTheLoopNeverWaits() throws IOException {
+        connectAndPipeline(2);
+        serve(1); // reply 0 gathers: request 1 is already here
+        assertThat(instance.read()).as("request 1 was here already").isTrue();
+        assertThat(instance.getOverlappedResult()).isTrue();
+        assertThat(new String(instance.takeMessage(), UTF_8)).isEqualTo("request 1"); // answered with nothing
+
+        assertThat(instance.read()).as("no request left here: this read waits for the client").isFalse();
+
+        assertThat(replies(1)).containsExactly("reply 0");
     }
 
     private void connectAndPipeline(int requests) throws IOException {
