@@ -158,6 +158,10 @@ final class FakePipeSystem extends ScriptedSeam {
                     continue;
                 }
                 Instance candidate = (Instance) handles.get(index);
+                if (candidate.number() != index) { // as the Unix seam, which maps an event to its instance by index
+                    throw new IllegalArgumentException("instances must be listed in the order they were created: #"
+                            + candidate.number() + " at index " + index);
+                }
                 if (!candidate.event.isSet() || candidate.muted) {
                     continue;
                 }
