@@ -14,16 +14,23 @@ module dev.pipelab.api {
     exports dev.pipelab.api.handler;
     exports dev.pipelab.api.inject;
     exports dev.pipelab.api.protocol;
-
     exports dev.pipelab.spi.os to
             dev.pipelab.os.unix,
-            dev.pipelab.threaded, dev.pipelab.overlapped, dev.pipelab.completion, dev.pipelab.virtual;
+            dev.pipelab.threaded,
+            dev.pipelab.overlapped,
+            dev.pipelab.completion,
+            dev.pipelab.virtual;
     exports dev.pipelab.spi.engine to
-            dev.pipelab.threaded, dev.pipelab.overlapped, dev.pipelab.completion, dev.pipelab.virtual;
+            dev.pipelab.threaded,
+            dev.pipelab.overlapped,
+            dev.pipelab.completion,
+            dev.pipelab.virtual;
 
     // Guice builds the default seam provider and calls the selection module's @Provides method.
-    opens dev.pipelab.spi.os to com.google.guice;
-    opens dev.pipelab.api.inject to com.google.guice;
+    opens dev.pipelab.spi.os to
+            com.google.guice;
+    opens dev.pipelab.api.inject to
+            com.google.guice;
 
     uses dev.pipelab.api.inject.PipeEngineModule;
     uses dev.pipelab.spi.os.PipeSystemProvider;

@@ -6,5 +6,6 @@ module dev.pipelab.os.unix {
 
     exports dev.pipelab.os.unix;
 
-    provides dev.pipelab.spi.os.PipeSystemProvider with dev.pipelab.os.unix.UnixPipeSystemProvider;
+    provides dev.pipelab.spi.os.PipeSystemProvider with
+            dev.pipelab.os.unix.UnixPipeSystemProvider;
 }

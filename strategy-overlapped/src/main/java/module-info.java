@@ -5,7 +5,10 @@ module dev.pipelab.overlapped {
     requires org.slf4j;
 
     exports dev.pipelab.overlapped;
-    opens dev.pipelab.overlapped to com.google.guice; // Guice calls the factory's injected constructor
 
-    provides dev.pipelab.api.inject.PipeEngineModule with dev.pipelab.overlapped.OverlappedModule;
+    opens dev.pipelab.overlapped to
+            com.google.guice; // Guice calls the factory's injected constructor
+
+    provides dev.pipelab.api.inject.PipeEngineModule with
+            dev.pipelab.overlapped.OverlappedModule;
 }

@@ -66,10 +66,15 @@ public record PipeAddress(String value, Kind kind, boolean named) {
         if (name == null && !trimmed.contains("/") && !trimmed.contains("\\")) {
             name = trimmed; // a bare name
         }
-        if (name != null && (name.isEmpty() || name.contains("/") || name.contains("\\")
-                || name.indexOf('\0') >= 0 || name.equals(".") || name.equals(".."))) {
-            throw new IllegalArgumentException("pipe name in '" + spec
-                    + "' must be non-empty and contain no '/', '\\' or NUL");
+        if (name != null
+                && (name.isEmpty()
+                        || name.contains("/")
+                        || name.contains("\\")
+                        || name.indexOf('\0') >= 0
+                        || name.equals(".")
+                        || name.equals(".."))) {
+            throw new IllegalArgumentException(
+                    "pipe name in '" + spec + "' must be non-empty and contain no '/', '\\' or NUL");
         }
         return name;
     }

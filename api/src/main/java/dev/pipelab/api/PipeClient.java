@@ -149,8 +149,8 @@ public final class PipeClient implements AutoCloseable {
 
     private void writeFully(ByteBuffer[] buffers) throws IOException {
         if (!end.write(buffers, System.nanoTime() + ioTimeout.toNanos())) {
-            throw new SocketTimeoutException("send on " + address + " timed out after " + ioTimeout
-                    + "; part of the frame may have been sent");
+            throw new SocketTimeoutException(
+                    "send on " + address + " timed out after " + ioTimeout + "; part of the frame may have been sent");
         }
     }
 

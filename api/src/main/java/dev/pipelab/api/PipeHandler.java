@@ -17,8 +17,7 @@ package dev.pipelab.api;
 public interface PipeHandler {
 
     /** A client connected. Runs before any message of that session. */
-    default void onConnect(Session session) {
-    }
+    default void onConnect(Session session) {}
 
     /**
      * One whole request arrived.
@@ -29,6 +28,5 @@ public interface PipeHandler {
     void onMessage(Session session, byte[] message) throws Exception;
 
     /** The session ended, for whatever reason. Runs once, after its last message. */
-    default void onDisconnect(Session session) {
-    }
+    default void onDisconnect(Session session) {}
 }

@@ -42,6 +42,7 @@ public final class PipeServerConfig {
     public static final int SYSTEM_MAXIMUM_BACKLOG = 0;
     /** Default {@code gracePeriod}. */
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(5);
+
     private static final Duration MAX_DURATION = Duration.ofDays(1);
 
     private final String pipe;
@@ -123,12 +124,13 @@ public final class PipeServerConfig {
                 case "socketFileMode" -> b.socketFileMode(parseMode(value));
                 case "allowedUsers" -> b.allowedUsers(parseNames(value));
                 case "allowedGroups" -> b.allowedGroups(parseNames(value));
-                case "strategy", "handler", "counterFile" -> { } // read by whoever picks the engine and handler
+                case "strategy", "handler", "counterFile" -> {} // read by whoever picks the engine and handler
                 default -> {
                     if (rawKey.startsWith("pipelab.")) {
-                        throw new IllegalArgumentException("unknown configuration key '" + rawKey + "'; known: "
-                                + "pipe, maxInstances, acceptBacklog, maxMessageBytes, outboundQueueBytes, idleTimeout, "
-                                + "gracePeriod, socketFileMode, allowedUsers, allowedGroups, strategy, handler, counterFile");
+                        throw new IllegalArgumentException(
+                                "unknown configuration key '" + rawKey + "'; known: "
+                                        + "pipe, maxInstances, acceptBacklog, maxMessageBytes, outboundQueueBytes, idleTimeout, "
+                                        + "gracePeriod, socketFileMode, allowedUsers, allowedGroups, strategy, handler, counterFile");
                     }
                 }
             }
@@ -160,8 +162,8 @@ public final class PipeServerConfig {
                 default -> throw new NumberFormatException();
             };
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(key + " must be a duration like 250ms, 5s, 2m or PT5S, was '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    key + " must be a duration like 250ms, 5s, 2m or PT5S, was '" + text + "'");
         }
     }
 
@@ -182,14 +184,14 @@ public final class PipeServerConfig {
             }
             return PosixFilePermissions.fromString(t);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("socketFileMode must be octal like 0600 or symbolic like rw-------,"
-                    + " was '" + text + "'");
+            throw new IllegalArgumentException(
+                    "socketFileMode must be octal like 0600 or symbolic like rw-------," + " was '" + text + "'");
         }
     }
 
     private static Set<String> parseNames(String value) {
         Set<String> names = new java.util.TreeSet<>();
-        for (String name : value.split(",")) {
+        for (String name : value.split(",", -1)) {
             if (!name.isBlank()) {
                 names.add(name.strip());
             }
@@ -296,8 +298,10 @@ public final class PipeServerConfig {
                 + maxMessageBytes + ", outboundQueueBytes=" + outboundQueueBytes + ", idleTimeout=" + idleTimeout
                 + ", gracePeriod=" + gracePeriod + ", socketFileMode="
                 + PosixFilePermissions.toString(socketFileMode)
-                + (allowedUsers.isEmpty() && allowedGroups.isEmpty() ? ""
-                        : ", allowedUsers=" + allowedUsers + ", allowedGroups=" + allowedGroups) + "]";
+                + (allowedUsers.isEmpty() && allowedGroups.isEmpty()
+                        ? ""
+                        : ", allowedUsers=" + allowedUsers + ", allowedGroups=" + allowedGroups)
+                + "]";
     }
 
     /** Collects keys; {@link #build()} validates them together. */
@@ -313,8 +317,7 @@ public final class PipeServerConfig {
         private Set<String> allowedUsers = Set.of();
         private Set<String> allowedGroups = Set.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder pipe(String pipe) {
             this.pipe = pipe;
@@ -380,8 +383,8 @@ public final class PipeServerConfig {
                 throw new IllegalArgumentException("pipe is required: a name like pipelab:demo or an absolute path");
             }
             if (maxInstances < 1 || maxInstances > MAX_INSTANCES_LIMIT) {
-                throw new IllegalArgumentException("maxInstances must be between 1 and " + MAX_INSTANCES_LIMIT
-                        + ", was " + maxInstances);
+                throw new IllegalArgumentException(
+                        "maxInstances must be between 1 and " + MAX_INSTANCES_LIMIT + ", was " + maxInstances);
             }
             if (acceptBacklog < 0 || acceptBacklog > MAX_INSTANCES_LIMIT) {
                 throw new IllegalArgumentException("acceptBacklog must be between 1 and " + MAX_INSTANCES_LIMIT

@@ -10,6 +10,5 @@ package dev.pipelab.api;
  * @param errorFrames sessions ended with an error frame
  * @param peakQueuedBytes the most bytes any one session had queued for writing at once
  */
-public record PipeServerStats(long accepted, int active, long messagesIn, long messagesOut, long errorFrames,
-        long peakQueuedBytes) {
-}
+public record PipeServerStats(
+        long accepted, int active, long messagesIn, long messagesOut, long errorFrames, long peakQueuedBytes) {}

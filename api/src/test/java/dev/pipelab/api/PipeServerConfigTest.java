@@ -23,7 +23,9 @@ class PipeServerConfigTest {
 
     @Test
     void theDefaultQueueBoundHoldsTwoOfTheLargestFrames() {
-        PipeServerConfig c = PipeServerConfig.builder("/tmp/x.sock").maxMessageBytes(10 << 20).build();
+        PipeServerConfig c = PipeServerConfig.builder("/tmp/x.sock")
+                .maxMessageBytes(10 << 20)
+                .build();
         assertThat(c.outboundQueueBytes()).isEqualTo(2 * ((10L << 20) + 4));
     }
 
@@ -34,14 +36,18 @@ class PipeServerConfigTest {
         PipeServerConfig large = small.toBuilder().maxMessageBytes(8 << 20).build();
 
         assertThat(large.outboundQueueBytes()).isEqualTo(2 * ((8L << 20) + 4));
-        assertThat(large.toBuilder().maxMessageBytes(1 << 20).build().outboundQueueBytes()).isEqualTo(4L << 20);
+        assertThat(large.toBuilder().maxMessageBytes(1 << 20).build().outboundQueueBytes())
+                .isEqualTo(4L << 20);
     }
 
     @Test
     void aQueueBoundTheUserSetIsKeptByToBuilder() {
-        PipeServerConfig set = PipeServerConfig.builder("/tmp/x.sock").outboundQueueBytes(9L << 20).build();
+        PipeServerConfig set = PipeServerConfig.builder("/tmp/x.sock")
+                .outboundQueueBytes(9L << 20)
+                .build();
 
-        assertThat(set.toBuilder().maxMessageBytes(2 << 20).build().outboundQueueBytes()).isEqualTo(9L << 20);
+        assertThat(set.toBuilder().maxMessageBytes(2 << 20).build().outboundQueueBytes())
+                .isEqualTo(9L << 20);
     }
 
     @Test
@@ -52,23 +58,33 @@ class PipeServerConfigTest {
         p.setProperty("pipe", "/tmp/x.sock");
         p.setProperty("acceptBacklog", "64");
         assertThat(PipeServerConfig.fromProperties(p).build().acceptBacklog()).isEqualTo(64);
-        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock").acceptBacklog(-1).build())
+        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock")
+                        .acceptBacklog(-1)
+                        .build())
                 .hasMessage("acceptBacklog must be between 1 and 1000000, or 0 for the system's maximum, was -1");
     }
 
     @Test
     void errorsNameTheKeyAndTheRange() {
-        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock").maxInstances(0).build())
+        assertThatThrownBy(() ->
+                        PipeServerConfig.builder("/tmp/x.sock").maxInstances(0).build())
                 .hasMessage("maxInstances must be between 1 and 1000000, was 0");
-        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock").maxMessageBytes(-1).build())
+        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock")
+                        .maxMessageBytes(-1)
+                        .build())
                 .hasMessage("maxMessageBytes must be between 0 and 2147483647, was -1");
-        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock").outboundQueueBytes(10).build())
+        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock")
+                        .outboundQueueBytes(10)
+                        .build())
                 .hasMessageStartingWith("outboundQueueBytes must be at least one frame of maxMessageBytes");
-        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock").gracePeriod(Duration.ofSeconds(-1)).build())
+        assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock")
+                        .gracePeriod(Duration.ofSeconds(-1))
+                        .build())
                 .hasMessageStartingWith("gracePeriod must be between 0 and");
         assertThatThrownBy(() -> PipeServerConfig.builder().build()).hasMessageStartingWith("pipe is required");
         assertThatThrownBy(() -> PipeServerConfig.builder("/tmp/x.sock")
-                .socketFileMode(PosixFilePermissions.fromString("r--------")).build())
+                        .socketFileMode(PosixFilePermissions.fromString("r--------"))
+                        .build())
                 .hasMessageStartingWith("socketFileMode must let the owner read and write");
     }
 
@@ -96,9 +112,11 @@ class PipeServerConfigTest {
         assertThatThrownBy(() -> PipeServerConfig.fromProperties(typo)).hasMessageContaining("pipelab.maxInstance");
         Properties bad = new Properties();
         bad.setProperty("idleTimeout", "soon");
-        assertThatThrownBy(() -> PipeServerConfig.fromProperties(bad)).hasMessageStartingWith("idleTimeout must be a duration");
+        assertThatThrownBy(() -> PipeServerConfig.fromProperties(bad))
+                .hasMessageStartingWith("idleTimeout must be a duration");
         Properties notInt = new Properties();
         notInt.setProperty("maxMessageBytes", "1MB");
-        assertThatThrownBy(() -> PipeServerConfig.fromProperties(notInt)).hasMessage("maxMessageBytes must be an integer, was '1MB'");
+        assertThatThrownBy(() -> PipeServerConfig.fromProperties(notInt))
+                .hasMessage("maxMessageBytes must be an integer, was '1MB'");
     }
 }

@@ -14,17 +14,24 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code pipelab compare}: the same workloads on every engine and on Netty, measured side by side. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Runs the same workloads on every engine, each server in its own JVM and the load in another,",
-            "and writes index.html, report.md, results.json and results.csv to --out."},
-        footer = {"", "Workload names: echo-c100-64B-pingpong, echo-c1000-4KiB-pipelined, answer-c100, counter-c100,"
-            + " churn-c10, idle-k1000-c10 (see the README). Exits 1 when any run had an error."})
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the same workloads on every engine, each server in its own JVM and the load in another,",
+            "and writes index.html, report.md, results.json and results.csv to --out."
+        },
+        footer = {
+            "",
+            "Workload names: echo-c100-64B-pingpong, echo-c1000-4KiB-pipelined, answer-c100, counter-c100,"
+                    + " churn-c10, idle-k1000-c10 (see the README). Exits 1 when any run had an error."
+        })
 final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -41,18 +48,27 @@ final class CompareCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Matrix matrix = new Matrix();
 
-    @Option(names = "--engines", split = ",", paramLabel = "<key>",
+    @Option(
+            names = "--engines",
+            split = ",",
+            paramLabel = "<key>",
             description = "Engines to compare (default: all four).")
     List<String> engines = new ArrayList<>(ComparisonOptions.ENGINES);
 
-    @Option(names = "--workloads", split = ",", paramLabel = "<name>",
+    @Option(
+            names = "--workloads",
+            split = ",",
+            paramLabel = "<name>",
             description = "Workloads to run instead of the matrix's.")
     List<String> workloads;
 
     @Option(names = "--no-reference", description = "Leave out the Netty reference row.")
     boolean noReference;
 
-    @Option(names = "--warmup-ms", paramLabel = "N", description = "Warm-up before measuring (default 2500): long enough for the JIT and the heap to settle.")
+    @Option(
+            names = "--warmup-ms",
+            paramLabel = "N",
+            description = "Warm-up before measuring (default 2500): long enough for the JIT and the heap to settle.")
     long warmupMillis = 2500;
 
     @Option(names = "--window-ms", paramLabel = "N", description = "Length of each measured repetition (default 1500).")
@@ -68,8 +84,9 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String e : engines) {
             if (!ComparisonOptions.ENGINES.contains(e)) {
-                throw new ParameterException(spec.commandLine(), "unknown engine '" + e + "'; known: "
-                        + String.join(", ", ComparisonOptions.ENGINES));
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "unknown engine '" + e + "'; known: " + String.join(", ", ComparisonOptions.ENGINES));
             }
         }
         List<String> available = new ArrayList<>();
@@ -78,7 +95,11 @@ final class CompareCommand implements Callable<Integer> {
             if (factory.isAvailable()) {
                 available.add(e);
             } else {
-                spec.commandLine().getErr().printf("%s: not available: %s%n", e, factory.unavailabilityCause().orElseThrow());
+                spec.commandLine()
+                        .getErr()
+                        .printf(
+                                "%s: not available: %s%n",
+                                e, factory.unavailabilityCause().orElseThrow());
             }
         }
         if (available.isEmpty()) {
@@ -87,32 +108,49 @@ final class CompareCommand implements Callable<Integer> {
         }
         List<Workload> chosen;
         try {
-            chosen = workloads != null ? workloads.stream().map(Workload::parse).toList()
+            chosen = workloads != null
+                    ? workloads.stream().map(Workload::parse).toList()
                     : matrix.full ? Workload.full() : Workload.quick();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (repetitions < 1 || warmupMillis < 0 || windowMillis < 100) {
-            throw new ParameterException(spec.commandLine(),
-                    "--repetitions must be >= 1, --warmup-ms >= 0 and --window-ms >= 100");
+            throw new ParameterException(
+                    spec.commandLine(), "--repetitions must be >= 1, --warmup-ms >= 0 and --window-ms >= 100");
         }
-        String title = "pipelab " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        ComparisonOptions options = new ComparisonOptions(title, available, !noReference, chosen,
-                Duration.ofMillis(warmupMillis), Duration.ofMillis(windowMillis), repetitions, out);
+        String title = "pipelab "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        ComparisonOptions options = new ComparisonOptions(
+                title,
+                available,
+                !noReference,
+                chosen,
+                Duration.ofMillis(warmupMillis),
+                Duration.ofMillis(windowMillis),
+                repetitions,
+                out);
         var print = spec.commandLine().getOut();
-        print.printf("%d runs: %d workloads on %s%n", options.runCount(), chosen.size(),
-                String.join(", ", options.servers()));
+        print.printf(
+                "%d runs: %d workloads on %s%n",
+                options.runCount(), chosen.size(), String.join(", ", options.servers()));
         print.flush();
         Results results;
-        try (Progress progress = Progress.forConsole(options.runCount(), System.out)) {
+        Progress progress = Progress.forConsole(options.runCount(), System.out);
+        try {
             results = ComparisonReport.run(options, progress);
+        } finally {
+            progress.close(); // ends the bar or the lines; standard output stays open
         }
         print.printf("report: %s%n", out.resolve(ComparisonReport.HTML).toAbsolutePath());
         if (results.errors() > 0) {
-            spec.commandLine().getErr().printf("%d errors; the runs with errors are marked in the report:%n",
-                    results.errors());
-            results.runs().stream().filter(r -> r.errors() > 0).forEach(r -> spec.commandLine().getErr()
-                    .printf("  %s on %s: %s%n", r.workload(), r.engine(), String.join("; ", r.errorSamples())));
+            spec.commandLine()
+                    .getErr()
+                    .printf("%d errors; the runs with errors are marked in the report:%n", results.errors());
+            results.runs().stream()
+                    .filter(r -> r.errors() > 0)
+                    .forEach(r -> spec.commandLine()
+                            .getErr()
+                            .printf("  %s on %s: %s%n", r.workload(), r.engine(), String.join("; ", r.errorSamples())));
             return 1;
         }
         return 0;

@@ -6,9 +6,9 @@ import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.Session;
-import dev.pipelab.spi.diagnostics.ThreadCensus;
 import dev.pipelab.api.handler.AnswerHandler;
 import dev.pipelab.api.inject.PipeEngines;
+import dev.pipelab.spi.diagnostics.ThreadCensus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,10 +32,14 @@ import picocli.CommandLine.Spec;
  * {@code pipelab demo}: the SDK's exchange, N clients at once, against each engine in turn, in
  * this process, on a temporary socket that is removed afterwards.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a server on a temporary socket, connects N clients that each send",
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts a server on a temporary socket, connects N clients that each send",
             "\"Default message from client.\" and read the answer (the SDK samples' exchange),",
-            "and prints what each engine used. With no --strategy, runs every available engine."})
+            "and prints what each engine used. With no --strategy, runs every available engine."
+        })
 final class DemoCommand implements Callable<Integer> {
 
     static final String CLIENT_MESSAGE = "Default message from client.";
@@ -47,49 +51,73 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--strategy", paramLabel = "<key>", description = "Run only this engine.")
     String strategy;
 
-    @Option(names = "--clients", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--clients",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "Clients connected at once (default ${DEFAULT-VALUE}, at most 2000).")
     int clients;
 
     @Override
     public Integer call() throws Exception {
         if (clients < 1 || clients > 2000) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--clients must be between 1 and 2000, was " + clients);
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--clients must be between 1 and 2000, was " + clients);
         }
         List<String> keys = strategy != null ? List.of(strategy) : PipeEngines.keys();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("PipeLab demo: %d clients, each sends \"%s\" and reads the answer%n%n", clients, CLIENT_MESSAGE);
-        out.printf("%-11s %8s %9s %7s %17s %16s %16s %9s%n", "engine", "clients", "messages", "errors",
-                "platform threads", "virtual threads", "handler threads", "time");
+        out.printf(
+                "%-11s %8s %9s %7s %17s %16s %16s %9s%n",
+                "engine",
+                "clients",
+                "messages",
+                "errors",
+                "platform threads",
+                "virtual threads",
+                "handler threads",
+                "time");
         int failures = 0;
         int ran = 0;
         for (String key : keys) {
             PipeServerFactory factory = PipeEngines.factory(key);
             if (!factory.isAvailable()) {
-                out.printf("%-11s not available: %s%n", key, factory.unavailabilityCause().orElseThrow());
+                out.printf(
+                        "%-11s not available: %s%n",
+                        key, factory.unavailabilityCause().orElseThrow());
                 continue;
             }
             ran++;
             Row row = runOne(factory);
             failures += row.errors;
-            out.printf("%-11s %8d %9d %7d %17d %16d %16d %6d ms%n", key, clients, row.messages, row.errors,
-                    row.census.platform().size(), row.census.virtual().size(), row.handlerThreads, row.millis);
+            out.printf(
+                    "%-11s %8d %9d %7d %17d %16d %16d %6d ms%n",
+                    key,
+                    clients,
+                    row.messages,
+                    row.errors,
+                    row.census.platform().size(),
+                    row.census.virtual().size(),
+                    row.handlerThreads,
+                    row.millis);
             out.flush();
         }
-        out.printf("%nplatform / virtual threads: the server's own threads while all %d clients were connected."
-                + "%nhandler threads: distinct threads the handler ran on.%n", clients);
+        out.printf(
+                "%nplatform / virtual threads: the server's own threads while all %d clients were connected."
+                        + "%nhandler threads: distinct threads the handler ran on.%n",
+                clients);
         return failures == 0 && ran > 0 ? 0 : 1;
     }
 
-    private record Row(int messages, int errors, ThreadCensus census, int handlerThreads, long millis) {
-    }
+    private record Row(int messages, int errors, ThreadCensus census, int handlerThreads, long millis) {}
 
     private Row runOne(PipeServerFactory factory) throws Exception {
         Path dir = Files.createTempDirectory("pipelab-demo");
         ThreadRecordingHandler handler = new ThreadRecordingHandler();
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve(factory.key() + ".sock").toString())
-                .maxInstances(Math.max(clients, 1)).build();
+        PipeServerConfig config = PipeServerConfig.builder(
+                        dir.resolve(factory.key() + ".sock").toString())
+                .maxInstances(Math.max(clients, 1))
+                .build();
         AtomicInteger errors = new AtomicInteger();
         long start = System.nanoTime();
         ThreadCensus census;
@@ -117,8 +145,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The SDK's named-pipe client: connect (waiting while busy), send, read the answer, wait, close. */
-    private static Void sampleClient(PipeServer server, CountDownLatch exchanged, CountDownLatch leave,
-            AtomicInteger errors) throws IOException, InterruptedException {
+    private static Void sampleClient(
+            PipeServer server, CountDownLatch exchanged, CountDownLatch leave, AtomicInteger errors)
+            throws IOException, InterruptedException {
         try (PipeClient client = PipeClient.connect(server.address(), WAIT).ioTimeout(WAIT)) {
             String answer = client.request(CLIENT_MESSAGE);
             if (!AnswerHandler.ANSWER.equals(answer)) {

@@ -8,24 +8,35 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code pipelab send}: the SDK's client, one message after another. */
-@Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Sends each message to a server and prints each reply.",
-            "A server's error frame is printed as an error, with exit code 1."})
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Sends each message to a server and prints each reply.",
+            "A server's error frame is printed as an error, with exit code 1."
+        })
 final class SendCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pipe", required = true, paramLabel = "<name|path>", description = "The server's name or socket path.")
+    @Option(
+            names = "--pipe",
+            required = true,
+            paramLabel = "<name|path>",
+            description = "The server's name or socket path.")
     String pipe;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "20",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "20",
             description = "How long to wait for a busy server, and for each reply (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -37,7 +48,8 @@ final class SendCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        try (PipeClient client = PipeClient.connect(PipeAddress.resolve(pipe), timeout).ioTimeout(timeout)) {
+        try (PipeClient client =
+                PipeClient.connect(PipeAddress.resolve(pipe), timeout).ioTimeout(timeout)) {
             for (String message : messages) {
                 String reply = client.request(message);
                 if (reply == null) {

@@ -16,19 +16,26 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
 
 /** {@code pipelab serve}: runs one server until SIGINT or SIGTERM. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serves clients at a pipe until interrupted (Ctrl-C or SIGTERM), then closes gracefully.",
-            "Prints a line with READY and the endpoint once clients can connect."},
-        footer = {"", "The strategy comes from --strategy, else $PIPELAB_STRATEGY, else the config file's 'strategy',"
-            + " else '" + ServeCommand.DEFAULT_STRATEGY + "'.",
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serves clients at a pipe until interrupted (Ctrl-C or SIGTERM), then closes gracefully.",
+            "Prints a line with READY and the endpoint once clients can connect."
+        },
+        footer = {
+            "",
+            "The strategy comes from --strategy, else $PIPELAB_STRATEGY, else the config file's 'strategy'," + " else '"
+                    + ServeCommand.DEFAULT_STRATEGY + "'.",
             "The config file is a properties file with the keys pipe, strategy, handler, counterFile,"
-            + " maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout, gracePeriod, socketFileMode."})
+                    + " maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout, gracePeriod, socketFileMode."
+        })
 final class ServeCommand implements Callable<Integer> {
 
     static final String DEFAULT_STRATEGY = "virtual";
@@ -37,17 +44,27 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--strategy", paramLabel = "<key>", description = "Engine: threaded, overlapped, completion or virtual.")
+    @Option(
+            names = "--strategy",
+            paramLabel = "<key>",
+            description = "Engine: threaded, overlapped, completion or virtual.")
     String strategy;
 
-    @Option(names = "--pipe", paramLabel = "<name|path>", description = "A name (pipelab:NAME or NAME) or a socket path.")
+    @Option(
+            names = "--pipe",
+            paramLabel = "<name|path>",
+            description = "A name (pipelab:NAME or NAME) or a socket path.")
     String pipe;
 
-    @Option(names = "--handler", paramLabel = "<name>",
+    @Option(
+            names = "--handler",
+            paramLabel = "<name>",
             description = "Built-in handler: echo (default), answer, broadcast or counter.")
     String handler;
 
-    @Option(names = "--counter-file", paramLabel = "FILE",
+    @Option(
+            names = "--counter-file",
+            paramLabel = "FILE",
             description = "The counter handler's file (default: beside the socket, <socket>.counter).")
     Path counterFile;
 
@@ -69,8 +86,8 @@ final class ServeCommand implements Callable<Integer> {
         if (pipe != null) {
             builder.pipe(pipe);
         } else if (file.getProperty("pipe") == null && file.getProperty("pipelab.pipe") == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--pipe is required (or 'pipe' in the config file)");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--pipe is required (or 'pipe' in the config file)");
         }
         if (maxInstances != null) {
             builder.maxInstances(maxInstances);
@@ -81,14 +98,19 @@ final class ServeCommand implements Callable<Integer> {
         String key = firstOf(strategy, environment.get(STRATEGY_ENV), property(file, "strategy"), DEFAULT_STRATEGY);
         PipeServerFactory factory = PipeEngines.factory(key);
         if (!factory.isAvailable()) {
-            spec.commandLine().getErr().printf("pipelab serve: %s: not available: %s%n", key,
-                    factory.unavailabilityCause().orElseThrow());
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "pipelab serve: %s: not available: %s%n",
+                            key, factory.unavailabilityCause().orElseThrow());
             return 1;
         }
         PipeServerConfig config = builder.build();
         String counter = property(file, "counterFile");
-        PipeHandler pipeHandler = BuiltInHandlers.create(firstOf(handler, property(file, "handler"),
-                BuiltInHandlers.DEFAULT), factory.handlerConcurrency(), config,
+        PipeHandler pipeHandler = BuiltInHandlers.create(
+                firstOf(handler, property(file, "handler"), BuiltInHandlers.DEFAULT),
+                factory.handlerConcurrency(),
+                config,
                 counterFile != null ? counterFile : counter != null ? Path.of(counter) : null);
 
         CountDownLatch stop = new CountDownLatch(1);

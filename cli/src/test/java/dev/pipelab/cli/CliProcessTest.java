@@ -46,13 +46,18 @@ class CliProcessTest {
 
     /** As {@link #pipelab(java.util.Map, String...)}, with the class path given. */
     private Process pipelab(String classPath, java.util.Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-Dguice_bytecode_gen_option=DISABLED",
-                "-cp", classPath, PipeLabCommand.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dguice_bytecode_gen_option=DISABLED",
+                "-cp",
+                classPath,
+                PipeLabCommand.class.getName()));
         command.addAll(List.of(args));
         int n = processes.size();
         ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectOutput(dir.resolve("out-" + n).toFile()).redirectError(dir.resolve("err-" + n).toFile());
+                .redirectOutput(dir.resolve("out-" + n).toFile())
+                .redirectError(dir.resolve("err-" + n).toFile());
         pb.environment().remove("PIPELAB_STRATEGY");
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -70,25 +75,27 @@ class CliProcessTest {
 
     /** Waits for the first line of {@code p}'s output. */
     private String firstLine(Process p) {
-        return await().atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(
-                () -> Files.readString(out(p)).lines().findFirst().orElse(null),
-                line -> line != null || !p.isAlive());
+        return await().atMost(WAIT_SECONDS, TimeUnit.SECONDS)
+                .until(
+                        () -> Files.readString(out(p)).lines().findFirst().orElse(null),
+                        line -> line != null || !p.isAlive());
     }
 
     private Result finish(Process p) throws Exception {
-        assertThat(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("process ended").isTrue();
+        assertThat(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS))
+                .as("process ended")
+                .isTrue();
         return new Result(p.exitValue(), Files.readString(out(p)), Files.readString(err(p)));
     }
 
-    private record Result(int exit, String out, String err) {
-    }
+    private record Result(int exit, String out, String err) {}
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"threaded", "overlapped", "completion", "virtual"})
     void serveAndSendWorkFromTwoShells(String strategy) throws Exception {
         Path socket = dir.resolve("cli.sock");
-        Process serve = pipelab("serve", "--strategy", strategy, "--pipe", socket.toString(),
-                "--max-message-bytes", "16");
+        Process serve =
+                pipelab("serve", "--strategy", strategy, "--pipe", socket.toString(), "--max-message-bytes", "16");
         String ready = firstLine(serve);
         assertThat(ready).startsWith("READY " + strategy + " " + socket);
 
@@ -113,13 +120,16 @@ class CliProcessTest {
         Path socket = dir.resolve("conf.sock");
         Path config = dir.resolve("pipelab.properties");
         Files.writeString(config, "pipe=" + socket + "\nstrategy=threaded\nhandler=answer\n");
-        java.util.Map<String, String> env = source.equals("config") ? java.util.Map.of()
+        java.util.Map<String, String> env = source.equals("config")
+                ? java.util.Map.of()
                 : java.util.Map.of("PIPELAB_STRATEGY", "virtual"); // the environment beats the file
         Process serve = source.equals("flag")
                 ? pipelab(env, "serve", "--config", config.toString(), "--strategy", "threaded") // the flag beats both
                 : pipelab(env, "serve", "--config", config.toString());
         String expected = source.equals("environment") ? "virtual" : "threaded";
-        assertThat(firstLine(serve)).startsWith("READY " + expected + " " + socket).contains("handler=answer");
+        assertThat(firstLine(serve))
+                .startsWith("READY " + expected + " " + socket)
+                .contains("handler=answer");
         Result sent = finish(pipelab("send", "--pipe", socket.toString(), "anything"));
         assertThat(sent.out().strip()).isEqualTo("Default answer from server");
         serve.destroy();
@@ -131,8 +141,16 @@ class CliProcessTest {
     void theCounterKeepsItsTotalInItsFile(String strategy) throws Exception {
         Path socket = dir.resolve("count.sock");
         Path file = dir.resolve("total");
-        Process serve = pipelab("serve", "--strategy", strategy, "--pipe", socket.toString(), "--handler", "counter",
-                "--counter-file", file.toString());
+        Process serve = pipelab(
+                "serve",
+                "--strategy",
+                strategy,
+                "--pipe",
+                socket.toString(),
+                "--handler",
+                "counter",
+                "--counter-file",
+                file.toString());
         assertThat(firstLine(serve)).contains("handler=counter");
         Result sent = finish(pipelab("send", "--pipe", socket.toString(), "5", "-2", "+10"));
         assertThat(sent.out().lines()).containsExactly("5", "3", "13");
@@ -148,26 +166,44 @@ class CliProcessTest {
      */
     @Test
     void withoutASeamForThisOsEveryCommandSaysNotAvailableAndWhy() throws Exception {
-        String withoutUnixSeam = java.util.Arrays.stream(System.getProperty("java.class.path")
-                .split(java.io.File.pathSeparator)).filter(entry -> !entry.contains("os-unix"))
+        String withoutUnixSeam = java.util.Arrays.stream(
+                        System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.contains("os-unix"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         String why = "not available: test-os: " + NoSeamForThisOs.CAUSE;
 
-        Result serve = finish(pipelab(withoutUnixSeam, java.util.Map.of(), "serve", "--strategy", "overlapped",
-                "--pipe", dir.resolve("none.sock").toString()));
+        Result serve = finish(pipelab(
+                withoutUnixSeam,
+                java.util.Map.of(),
+                "serve",
+                "--strategy",
+                "overlapped",
+                "--pipe",
+                dir.resolve("none.sock").toString()));
         assertThat(serve.exit()).as(serve.err()).isEqualTo(1);
         assertThat(serve.err().strip()).isEqualTo("pipelab serve: overlapped: " + why);
 
         Result demo = finish(pipelab(withoutUnixSeam, java.util.Map.of(), "demo"));
         assertThat(demo.exit()).as(demo.err()).isEqualTo(1);
         assertThat(demo.out().lines().filter(line -> line.contains("not available")))
-                .containsExactly("threaded    " + why, "overlapped  " + why, "completion  " + why, "virtual     " + why);
+                .containsExactly(
+                        "threaded    " + why, "overlapped  " + why, "completion  " + why, "virtual     " + why);
         assertThat(demo.err()).doesNotContain("Exception");
 
-        Result compare = finish(pipelab(withoutUnixSeam, java.util.Map.of(), "compare", "--quick", "--out",
+        Result compare = finish(pipelab(
+                withoutUnixSeam,
+                java.util.Map.of(),
+                "compare",
+                "--quick",
+                "--out",
                 dir.resolve("report").toString()));
         assertThat(compare.exit()).as(compare.err()).isEqualTo(1);
-        assertThat(compare.err().lines()).containsExactly("threaded: " + why, "overlapped: " + why,
-                "completion: " + why, "virtual: " + why, "pipelab compare: no engine can run here");
+        assertThat(compare.err().lines())
+                .containsExactly(
+                        "threaded: " + why,
+                        "overlapped: " + why,
+                        "completion: " + why,
+                        "virtual: " + why,
+                        "pipelab compare: no engine can run here");
     }
 }

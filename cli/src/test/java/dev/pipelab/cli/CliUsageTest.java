@@ -43,27 +43,36 @@ class CliUsageTest {
 
     @Test
     void serveWithAnUnknownStrategyNamesTheKnownOnes() {
-        assertThat(run("serve", "--strategy", "nope", "--pipe", "/tmp/pipelab-never.sock")).isEqualTo(1);
-        assertThat(err.toString()).contains("unknown strategy 'nope'").contains("threaded").contains("virtual");
+        assertThat(run("serve", "--strategy", "nope", "--pipe", "/tmp/pipelab-never.sock"))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .contains("unknown strategy 'nope'")
+                .contains("threaded")
+                .contains("virtual");
     }
 
     @Test
     void serveWithABadLimitNamesTheKey() {
-        assertThat(run("serve", "--pipe", "/tmp/pipelab-never.sock", "--max-instances", "0")).isEqualTo(1);
+        assertThat(run("serve", "--pipe", "/tmp/pipelab-never.sock", "--max-instances", "0"))
+                .isEqualTo(1);
         assertThat(err.toString()).contains("maxInstances must be between 1 and");
     }
 
     @Test
     void sendToNoServerSaysSo() {
-        assertThat(run("send", "--pipe", "/tmp/pipelab-nobody-here.sock", "hello")).isEqualTo(1);
+        assertThat(run("send", "--pipe", "/tmp/pipelab-nobody-here.sock", "hello"))
+                .isEqualTo(1);
         assertThat(err.toString()).contains("no PipeLab server");
     }
 
     @Test
     void demoServesEveryEngine() {
         assertThat(run("demo", "--clients", "3")).as("stderr: %s", err).isZero();
-        assertThat(out.toString()).containsPattern("threaded +3 +3 +0").containsPattern("overlapped +3 +3 +0")
-                .containsPattern("completion +3 +3 +0").containsPattern("virtual +3 +3 +0");
+        assertThat(out.toString())
+                .containsPattern("threaded +3 +3 +0")
+                .containsPattern("overlapped +3 +3 +0")
+                .containsPattern("completion +3 +3 +0")
+                .containsPattern("virtual +3 +3 +0");
     }
 
     @Test

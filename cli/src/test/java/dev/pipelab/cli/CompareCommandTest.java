@@ -24,20 +24,40 @@ class CompareCommandTest {
     void aTinyComparisonWritesEveryFileWithBothEnginesRows() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = PipeLabCommand.run(new String[] {"compare", "--engines", "overlapped,virtual", "--no-reference",
-            "--workloads", "echo-c10-64B-pingpong,idle-k200-c2", "--warmup-ms", "200", "--window-ms", "300",
-            "--repetitions", "1", "--out", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+        int exit = PipeLabCommand.run(
+                new String[] {
+                    "compare",
+                    "--engines",
+                    "overlapped,virtual",
+                    "--no-reference",
+                    "--workloads",
+                    "echo-c10-64B-pingpong,idle-k200-c2",
+                    "--warmup-ms",
+                    "200",
+                    "--window-ms",
+                    "300",
+                    "--repetitions",
+                    "1",
+                    "--out",
+                    dir.toString()
+                },
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
 
         assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
         Results results = Results.read(dir.resolve(ComparisonReport.JSON));
-        assertThat(results.runs()).extracting(RunResult::engine)
+        assertThat(results.runs())
+                .extracting(RunResult::engine)
                 .containsExactly("overlapped", "virtual", "overlapped", "virtual");
-        assertThat(results.runs()).filteredOn(r -> r.workload().startsWith("idle-"))
+        assertThat(results.runs())
+                .filteredOn(r -> r.workload().startsWith("idle-"))
                 .as("memory per idle client, measured by a full GC's count of live objects")
                 .allSatisfy(r -> assertThat(r.heapKbPerConnection()).isFinite().isPositive());
         assertThat(results.runs()).allSatisfy(r -> {
             assertThat(r.errors()).as("%s", r.errorSamples()).isZero();
-            assertThat(r.windows()).singleElement().satisfies(w -> assertThat(w.messages()).isPositive());
+            assertThat(r.windows())
+                    .singleElement()
+                    .satisfies(w -> assertThat(w.messages()).isPositive());
         });
         assertThat(Files.readString(dir.resolve(ComparisonReport.HTML))).contains("overlapped", "virtual", "<table");
         assertThat(Files.readString(dir.resolve(ComparisonReport.MARKDOWN))).contains("| overlapped |", "| virtual |");
@@ -50,9 +70,24 @@ class CompareCommandTest {
     void aTinyBroadcastChecksTheOrderOnBothEnginesAndLeavesTheReferenceOut() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = PipeLabCommand.run(new String[] {"compare", "--engines", "overlapped,threaded",
-            "--workloads", "broadcast-p4", "--warmup-ms", "200", "--window-ms", "300", "--repetitions", "1",
-            "--out", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+        int exit = PipeLabCommand.run(
+                new String[] {
+                    "compare",
+                    "--engines",
+                    "overlapped,threaded",
+                    "--workloads",
+                    "broadcast-p4",
+                    "--warmup-ms",
+                    "200",
+                    "--window-ms",
+                    "300",
+                    "--repetitions",
+                    "1",
+                    "--out",
+                    dir.toString()
+                },
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
 
         assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
         Results results = Results.read(dir.resolve(ComparisonReport.JSON));
@@ -60,7 +95,9 @@ class CompareCommandTest {
         assertThat(results.runs()).allSatisfy(r -> {
             assertThat(r.errors()).as("%s", r.errorSamples()).isZero();
             assertThat(r.verdict()).contains("exactly once", "one total order");
-            assertThat(r.windows()).singleElement().satisfies(w -> assertThat(w.messages()).isPositive());
+            assertThat(r.windows())
+                    .singleElement()
+                    .satisfies(w -> assertThat(w.messages()).isPositive());
         });
         assertThat(Files.readString(dir.resolve(ComparisonReport.MARKDOWN)))
                 .contains("netty: n/a: the reference is an echo server");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
@@ -12,7 +13,6 @@ import dev.pipelab.api.handler.EchoHandler;
 import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.api.inject.Strategy;
 import dev.pipelab.api.inject.UnknownStrategyException;
-import com.google.inject.Key;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,8 +46,11 @@ class EngineWiringTest {
         assertThat(injector.getInstance(Key.get(String.class, Strategy.class))).isEqualTo(key);
         PipeServerFactory factory = injector.getInstance(PipeServerFactory.class);
         assertThat(factory.key()).isEqualTo(key);
-        assertThat(factory.isAvailable()).as("%s: %s", key, factory.unavailabilityCause()).isTrue();
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve(key + ".sock").toString()).build();
+        assertThat(factory.isAvailable())
+                .as("%s: %s", key, factory.unavailabilityCause())
+                .isTrue();
+        PipeServerConfig config =
+                PipeServerConfig.builder(dir.resolve(key + ".sock").toString()).build();
         try (PipeServer server = factory.create(config, new EchoHandler()).start();
                 PipeClient client = PipeClient.connect(server.address(), Duration.ofSeconds(10))) {
             assertThat(server.strategy()).isEqualTo(key);
@@ -57,8 +60,9 @@ class EngineWiringTest {
 
     @Test
     void anUnknownKeyFailsWithTheKnownOnes() {
-        assertThatThrownBy(() -> PipeEngines.factory("nope")).isInstanceOf(UnknownStrategyException.class)
-                .hasMessage("unknown strategy 'nope'; known strategies: " + String.join(", ",
-                        PipeEngines.keys().stream().sorted().toList()));
+        assertThatThrownBy(() -> PipeEngines.factory("nope"))
+                .isInstanceOf(UnknownStrategyException.class)
+                .hasMessage("unknown strategy 'nope'; known strategies: "
+                        + String.join(", ", PipeEngines.keys().stream().sorted().toList()));
     }
 }

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.spi.diagnostics.ThreadCensus;
 import dev.pipelab.api.handler.EchoHandler;
 import dev.pipelab.api.inject.PipeEngines;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipelab.report.DriverReport;
 import dev.pipelab.report.WorkloadDriver;
+import dev.pipelab.spi.diagnostics.ThreadCensus;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,13 +51,18 @@ class TenThousandClientsLoadTest {
     @MethodSource("engines")
     void servesTenThousandClientsAtOnceAndReleasesEverything(String key) throws Exception {
         UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        assumeTrue(os.getMaxFileDescriptorCount() >= CLIENTS + 2_000, "the open-file limit of this process is "
-                + os.getMaxFileDescriptorCount() + ", below the " + (CLIENTS + 2_000) + " this test needs;"
-                + " raise it (ulimit -n) and run again");
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve(key + ".sock").toString())
-                .maxInstances(CLIENTS).build();
+        assumeTrue(
+                os.getMaxFileDescriptorCount() >= CLIENTS + 2_000,
+                "the open-file limit of this process is "
+                        + os.getMaxFileDescriptorCount() + ", below the " + (CLIENTS + 2_000) + " this test needs;"
+                        + " raise it (ulimit -n) and run again");
+        PipeServerConfig config = PipeServerConfig.builder(
+                        dir.resolve(key + ".sock").toString())
+                .maxInstances(CLIENTS)
+                .build();
         long descriptorsBefore = os.getOpenFileDescriptorCount();
-        PipeServer server = PipeEngines.factory(key).create(config, new EchoHandler()).start();
+        PipeServer server =
+                PipeEngines.factory(key).create(config, new EchoHandler()).start();
         DriverReport result;
         try {
             result = drive(server);
@@ -66,11 +71,18 @@ class TenThousandClientsLoadTest {
         }
         assertThat(result.errors()).as("%s: %s", key, result).isZero();
         assertThat(result.connected()).isEqualTo(CLIENTS);
-        assertThat(result.windows()).singleElement().extracting(DriverReport.Window::messages)
-                .as("replies verified").isEqualTo((long) CLIENTS * MESSAGES);
+        assertThat(result.windows())
+                .singleElement()
+                .extracting(DriverReport.Window::messages)
+                .as("replies verified")
+                .isEqualTo((long) CLIENTS * MESSAGES);
         assertThat(server.stats().accepted()).as("%s", server).isEqualTo(CLIENTS);
-        assertThat(ThreadCensus.of("pipelab-").all()).as("threads left by %s", server).isEmpty();
-        assertThat(Files.exists(config.address().path())).as("socket file left by %s", server).isFalse();
+        assertThat(ThreadCensus.of("pipelab-").all())
+                .as("threads left by %s", server)
+                .isEmpty();
+        assertThat(Files.exists(config.address().path()))
+                .as("socket file left by %s", server)
+                .isFalse();
         // The JDK may open a few descriptors of its own meanwhile (jars, pollers); 10,000 leaked
         // sockets could not hide in that slack.
         await().atMost(WAIT_SECONDS, TimeUnit.SECONDS)
@@ -81,21 +93,43 @@ class TenThousandClientsLoadTest {
     private DriverReport drive(PipeServer server) throws Exception {
         Path out = dir.resolve("driver.out");
         Path err = dir.resolve("driver.err");
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-cp", System.getProperty("java.class.path"), WorkloadDriver.class.getName(),
-                "--socket", server.address().value(), "--workload", "echo-c" + CLIENTS + "-64B-pingpong",
-                "--server-pid", Long.toString(ProcessHandle.current().pid()), "--requests-per-client",
-                Integer.toString(MESSAGES), "--warmup-ms", "0", "--windows", "1", "--window-ms", "90000",
-                "--connect-timeout-s", "60"));
-        Process driver = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkloadDriver.class.getName(),
+                "--socket",
+                server.address().value(),
+                "--workload",
+                "echo-c" + CLIENTS + "-64B-pingpong",
+                "--server-pid",
+                Long.toString(ProcessHandle.current().pid()),
+                "--requests-per-client",
+                Integer.toString(MESSAGES),
+                "--warmup-ms",
+                "0",
+                "--windows",
+                "1",
+                "--window-ms",
+                "90000",
+                "--connect-timeout-s",
+                "60"));
+        Process driver = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         try {
-            assertThat(driver.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("the driver ended").isTrue();
+            assertThat(driver.waitFor(WAIT_SECONDS, TimeUnit.SECONDS))
+                    .as("the driver ended")
+                    .isTrue();
         } finally {
             driver.destroyForcibly();
         }
         String errors = Files.readString(err, StandardCharsets.UTF_8);
-        String line = Files.readString(out, StandardCharsets.UTF_8).lines()
-                .filter(l -> l.startsWith(WorkloadDriver.RESULT_PREFIX)).findFirst()
+        String line = Files.readString(out, StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.startsWith(WorkloadDriver.RESULT_PREFIX))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no result from the driver: " + errors));
         return new ObjectMapper().readValue(line.substring(WorkloadDriver.RESULT_PREFIX.length()), DriverReport.class);
     }

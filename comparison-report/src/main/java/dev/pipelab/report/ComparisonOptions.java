@@ -16,8 +16,15 @@ import java.util.List;
  * @param windows measured windows per run (repetitions; the report shows their median and range)
  * @param out the directory the report goes to
  */
-public record ComparisonOptions(String title, List<String> engines, boolean reference, List<Workload> workloads,
-        Duration warmup, Duration window, int windows, Path out) {
+public record ComparisonOptions(
+        String title,
+        List<String> engines,
+        boolean reference,
+        List<Workload> workloads,
+        Duration warmup,
+        Duration window,
+        int windows,
+        Path out) {
 
     /** The engine keys, in the order the report shows them. */
     public static final List<String> ENGINES = List.of("threaded", "overlapped", "completion", "virtual");
@@ -35,13 +42,17 @@ public record ComparisonOptions(String title, List<String> engines, boolean refe
 
     /** The servers compared: the engines, then the reference. */
     public List<String> servers() {
-        return reference ? java.util.stream.Stream.concat(engines.stream(), java.util.stream.Stream.of(
-                NettyEchoServer.KEY)).toList() : engines;
+        return reference
+                ? java.util.stream.Stream.concat(engines.stream(), java.util.stream.Stream.of(NettyEchoServer.KEY))
+                        .toList()
+                : engines;
     }
 
     /** The servers that run {@code workload}: the reference only serves echo. */
     public List<String> serversFor(Workload workload) {
-        return servers().stream().filter(s -> !s.equals(NettyEchoServer.KEY) || workload.servedByEcho()).toList();
+        return servers().stream()
+                .filter(s -> !s.equals(NettyEchoServer.KEY) || workload.servedByEcho())
+                .toList();
     }
 
     /** Runs in all. */

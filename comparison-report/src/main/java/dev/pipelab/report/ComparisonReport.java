@@ -17,8 +17,7 @@ public final class ComparisonReport {
     /** The report as one self-contained page. */
     public static final String HTML = "index.html";
 
-    private ComparisonReport() {
-    }
+    private ComparisonReport() {}
 
     /** Runs {@code options} and writes the report; returns the results. */
     public static Results run(ComparisonOptions options, Progress progress) throws IOException, InterruptedException {

@@ -26,7 +26,7 @@ public final class ComparisonRunner {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration DRIVER_SLACK = Duration.ofSeconds(60);
 
     private final ComparisonOptions options;
@@ -49,10 +49,17 @@ public final class ComparisonRunner {
                 progress.finished(result);
             }
         }
-        return new Results(options.title(), OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                machine(), new Results.Settings(options.warmup().toMillis(), options.window().toMillis(),
-                        options.windows()), options.servers(),
-                EngineLesson.of(options.servers(), EngineLesson.findSourceRoot(Path.of(""))), runs);
+        return new Results(
+                options.title(),
+                OffsetDateTime.now(java.time.ZoneId.systemDefault())
+                        .truncatedTo(ChronoUnit.SECONDS)
+                        .toString(),
+                machine(),
+                new Results.Settings(
+                        options.warmup().toMillis(), options.window().toMillis(), options.windows()),
+                options.servers(),
+                EngineLesson.of(options.servers(), EngineLesson.findSourceRoot(Path.of(""))),
+                runs);
     }
 
     private RunResult runOne(String server, Workload workload) throws InterruptedException {
@@ -73,20 +80,33 @@ public final class ComparisonRunner {
     private DriverReport drive(ServerProcess server, Workload workload, Path dir)
             throws IOException, InterruptedException {
         List<String> command = JavaCommand.of();
-        command.addAll(List.of(WorkloadDriver.class.getName(), "--socket", server.socket().toString(),
-                "--workload", workload.name(), "--server-pid", Long.toString(server.pid()),
-                "--warmup-ms", Long.toString(options.warmup().toMillis()),
-                "--window-ms", Long.toString(options.window().toMillis()),
-                "--windows", Integer.toString(options.windows()),
-                "--connect-timeout-s", Long.toString(CONNECT_TIMEOUT.toSeconds())));
+        command.addAll(List.of(
+                WorkloadDriver.class.getName(),
+                "--socket",
+                server.socket().toString(),
+                "--workload",
+                workload.name(),
+                "--server-pid",
+                Long.toString(server.pid()),
+                "--warmup-ms",
+                Long.toString(options.warmup().toMillis()),
+                "--window-ms",
+                Long.toString(options.window().toMillis()),
+                "--windows",
+                Integer.toString(options.windows()),
+                "--connect-timeout-s",
+                Long.toString(CONNECT_TIMEOUT.toSeconds())));
         Path errors = dir.resolve("driver.err");
-        Process driver = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-        Duration limit = CONNECT_TIMEOUT.plus(options.warmup()).plus(options.window().multipliedBy(options.windows()))
+        Process driver =
+                new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        Duration limit = CONNECT_TIMEOUT
+                .plus(options.warmup())
+                .plus(options.window().multipliedBy(options.windows()))
                 .plus(DRIVER_SLACK);
         try {
             String result = null;
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
                 // The driver prints one line and exits within its own deadlines; the waitFor below bounds the rest.
                 String line;
                 while ((line = out.readLine()) != null) {
@@ -100,7 +120,9 @@ public final class ComparisonRunner {
             }
             if (result == null) {
                 throw new IOException("the driver printed no result; its stderr: "
-                        + String.join(" | ", Files.readAllLines(errors).stream().limit(10).toList()));
+                        + String.join(
+                                " | ",
+                                Files.readAllLines(errors).stream().limit(10).toList()));
             }
             return new ObjectMapper().readValue(result, DriverReport.class);
         } finally {
@@ -112,15 +134,23 @@ public final class ComparisonRunner {
     static Results.Machine machine() {
         String cpu = "unknown";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            cpu = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip())
-                    .findFirst().orElse(cpu);
+            cpu = lines.filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .findFirst()
+                    .orElse(cpu);
         } catch (IOException e) {
             // not Linux, or no /proc: the model stays unknown
         }
-        long memoryMb = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getTotalMemorySize() >> 20;
-        return new Results.Machine(System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"), cpu, Runtime.getRuntime().availableProcessors(), memoryMb,
+        long memoryMb = ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize()
+                >> 20;
+        return new Results.Machine(
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
+                cpu,
+                Runtime.getRuntime().availableProcessors(),
+                memoryMb,
                 System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
     }
 

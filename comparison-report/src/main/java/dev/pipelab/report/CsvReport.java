@@ -11,8 +11,7 @@ final class CsvReport {
             + "p50_us,p99_us,p999_us,server_cpu_seconds,cpu_us_per_message,fairness,slowest_share,peak_rss_kb,"
             + "peak_threads,kb_per_connection,heap_kb_per_connection,errors";
 
-    private CsvReport() {
-    }
+    private CsvReport() {}
 
     static String render(Results results) {
         StringBuilder csv = new StringBuilder(HEADER).append('\n');
@@ -30,13 +29,50 @@ final class CsvReport {
 
     private static String row(RunResult r, int index, DriverReport.Window w) {
         List<Object> cells = w == null
-                ? List.of(r.engine(), r.workload(), r.clients(), r.connections(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                        r.peakRssKb(), r.peakThreads(), 0, 0, r.errors())
-                : List.of(r.engine(), r.workload(), r.clients(), r.connections(), index, w.messages(), w.seconds(),
-                        w.messagesPerSecond(), w.p50Micros(), w.p99Micros(), w.p999Micros(), w.serverCpuSeconds(),
-                        w.cpuMicrosPerMessage(), w.fairness(), w.slowestShare(), r.peakRssKb(), r.peakThreads(),
-                        r.kbPerConnection(), r.heapKbPerConnection(), r.errors());
-        return cells.stream().map(c -> c instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : c.toString())
+                ? List.of(
+                        r.engine(),
+                        r.workload(),
+                        r.clients(),
+                        r.connections(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        r.peakRssKb(),
+                        r.peakThreads(),
+                        0,
+                        0,
+                        r.errors())
+                : List.of(
+                        r.engine(),
+                        r.workload(),
+                        r.clients(),
+                        r.connections(),
+                        index,
+                        w.messages(),
+                        w.seconds(),
+                        w.messagesPerSecond(),
+                        w.p50Micros(),
+                        w.p99Micros(),
+                        w.p999Micros(),
+                        w.serverCpuSeconds(),
+                        w.cpuMicrosPerMessage(),
+                        w.fairness(),
+                        w.slowestShare(),
+                        r.peakRssKb(),
+                        r.peakThreads(),
+                        r.kbPerConnection(),
+                        r.heapKbPerConnection(),
+                        r.errors());
+        return cells.stream()
+                .map(c -> c instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : c.toString())
                 .collect(Collectors.joining(","));
     }
 }

@@ -18,8 +18,18 @@ import java.util.List;
  * @param peakThreads the most threads the server process had, sampled every 100 ms
  * @param windows the measured repetitions, in order
  */
-public record DriverReport(String workload, int connections, int connected, long errors, List<String> errorSamples,
-        String verdict, ProcessMeter.Footprint before, ProcessMeter.Footprint loaded, long peakRssKb, long peakThreads, List<Window> windows) {
+public record DriverReport(
+        String workload,
+        int connections,
+        int connected,
+        long errors,
+        List<String> errorSamples,
+        String verdict,
+        ProcessMeter.Footprint before,
+        ProcessMeter.Footprint loaded,
+        long peakRssKb,
+        long peakThreads,
+        List<Window> windows) {
 
     /**
      * One measured repetition.
@@ -33,8 +43,15 @@ public record DriverReport(String workload, int connections, int connected, long
      * @param fairness Jain's index of the clients' reply counts: 1 when all were served alike, 1/n when one got everything
      * @param slowestShare the least-served client's replies as a fraction of the mean
      */
-    public record Window(long messages, double seconds, double serverCpuSeconds, double p50Micros, double p99Micros,
-            double p999Micros, double fairness, double slowestShare) {
+    public record Window(
+            long messages,
+            double seconds,
+            double serverCpuSeconds,
+            double p50Micros,
+            double p99Micros,
+            double p999Micros,
+            double fairness,
+            double slowestShare) {
 
         /** Messages per second in this window. */
         public double messagesPerSecond() {

@@ -18,24 +18,36 @@ import java.util.Map;
 public record EngineLesson(String server, String className, String threadModel, int lines) {
 
     private static final Map<String, String[]> KNOWN = Map.of(
-            "threaded", new String[] {"strategy-threaded/src/main/java/dev/pipelab/threaded/ThreadedPipeServer.java",
+            "threaded",
+            new String[] {
+                "strategy-threaded/src/main/java/dev/pipelab/threaded/ThreadedPipeServer.java",
                 "One platform thread per connected client over blocking calls (the SDK's multithreaded server);"
-                        + " handlers may block."},
-            "overlapped", new String[] {
+                        + " handlers may block."
+            },
+            "overlapped",
+            new String[] {
                 "strategy-overlapped/src/main/java/dev/pipelab/overlapped/OverlappedPipeServer.java",
                 "One thread keeps one operation pending per instance and waits for whichever finishes"
-                        + " (overlapped I/O, WaitForMultipleObjects); handlers must not block."},
-            "completion", new String[] {
+                        + " (overlapped I/O, WaitForMultipleObjects); handlers must not block."
+            },
+            "completion",
+            new String[] {
                 "strategy-completion/src/main/java/dev/pipelab/completion/CompletionPipeServer.java",
                 "One thread chains completion routines read -> answer -> write -> read, run in its alertable"
-                        + " wait; handlers must not block."},
-            "virtual", new String[] {"strategy-virtual/src/main/java/dev/pipelab/virtual/VirtualPipeServer.java",
+                        + " wait; handlers must not block."
+            },
+            "virtual",
+            new String[] {
+                "strategy-virtual/src/main/java/dev/pipelab/virtual/VirtualPipeServer.java",
                 "One virtual thread per client over the same blocking calls as threaded, on a few carrier"
-                        + " threads; handlers may block on JDK I/O."},
-            NettyEchoServer.KEY, new String[] {
+                        + " threads; handlers may block on JDK I/O."
+            },
+            NettyEchoServer.KEY,
+            new String[] {
                 "comparison-report/src/main/java/dev/pipelab/report/NettyEchoServer.java",
                 "The reference: a Netty 4.2 epoll domain-socket echo server with one event loop, what a user"
-                        + " would pick instead."});
+                        + " would pick instead."
+            });
 
     /** The lessons of {@code servers}, sizes counted under {@code sourceRoot} (a PipeLab checkout, or null). */
     public static List<EngineLesson> of(List<String> servers, Path sourceRoot) {
@@ -60,7 +72,8 @@ public record EngineLesson(String server, String className, String threadModel, 
     /** The PipeLab checkout around {@code start} (a directory holding {@code pom.xml} and {@code api/}), or null. */
     public static Path findSourceRoot(Path start) {
         for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("api"))
+            if (Files.isRegularFile(p.resolve("pom.xml"))
+                    && Files.isDirectory(p.resolve("api"))
                     && Files.isDirectory(p.resolve("comparison-report"))) {
                 return p;
             }

@@ -80,7 +80,7 @@ interface Exchange {
         }
 
         private static byte pattern(int client, long seq, int i) {
-            return (byte) (client * 31 + seq * 7 + i);
+            return (byte) (client * 31L + seq * 7 + i);
         }
     }
 
@@ -108,8 +108,10 @@ interface Exchange {
 
         @Override
         public String check(int client, long seq, byte[] reply) {
-            return java.util.Arrays.equals(reply, ANSWER) ? null
-                    : "reply " + seq + " is '" + new String(reply, StandardCharsets.UTF_8) + "', not the sample's answer";
+            return java.util.Arrays.equals(reply, ANSWER)
+                    ? null
+                    : "reply " + seq + " is '" + new String(reply, StandardCharsets.UTF_8)
+                            + "', not the sample's answer";
         }
     }
 
@@ -155,7 +157,8 @@ interface Exchange {
 
         @Override
         public String finish() {
-            return highest == acknowledged ? null
+            return highest == acknowledged
+                    ? null
                     : acknowledged + " updates acknowledged but the total reached " + highest;
         }
 
@@ -175,6 +178,7 @@ interface Exchange {
     final class Broadcast implements Exchange {
         /** Bytes of a move's header: sender, sequence number, send time. */
         static final int HEADER_BYTES = 20;
+
         private final int payloadBytes;
         private final BroadcastOrder order;
 

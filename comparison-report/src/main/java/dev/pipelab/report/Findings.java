@@ -22,8 +22,7 @@ final class Findings {
      * @param measured the measured ratio or value, in words
      * @param verdict {@code met}, {@code missed} or {@code not measured}
      */
-    record Goal(String goal, String measured, String verdict) {
-    }
+    record Goal(String goal, String measured, String verdict) {}
 
     private final Results results;
 
@@ -39,17 +38,23 @@ final class Findings {
             if (runs.size() < 2) {
                 continue;
             }
-            List<RunResult> byRate = sorted(runs, r -> -r.summary().messagesPerSecond().median());
+            List<RunResult> byRate =
+                    sorted(runs, r -> -r.summary().messagesPerSecond().median());
             RunResult best = byRate.get(0);
             RunResult second = byRate.get(1);
-            RunResult lowestP99 = sorted(runs, r -> r.summary().p99Micros().median()).get(0);
-            RunResult cheapest = sorted(runs, r -> r.summary().cpuMicrosPerMessage().median()).get(0);
-            lines.add(workload + ": " + best.engine() + " leads with " + Format.number(
-                    best.summary().messagesPerSecond().median()) + " msg/s, " + Format.ratio(
-                    best.summary().messagesPerSecond().median() / second.summary().messagesPerSecond().median())
+            RunResult lowestP99 =
+                    sorted(runs, r -> r.summary().p99Micros().median()).get(0);
+            RunResult cheapest = sorted(
+                            runs, r -> r.summary().cpuMicrosPerMessage().median())
+                    .get(0);
+            lines.add(workload + ": " + best.engine() + " leads with "
+                    + Format.number(best.summary().messagesPerSecond().median()) + " msg/s, "
+                    + Format.ratio(best.summary().messagesPerSecond().median()
+                            / second.summary().messagesPerSecond().median())
                     + " of " + second.engine() + "; lowest p99 " + lowestP99.engine() + " ("
                     + Format.number(lowestP99.summary().p99Micros().median()) + " us); least CPU per message "
-                    + cheapest.engine() + " (" + Format.number(cheapest.summary().cpuMicrosPerMessage().median())
+                    + cheapest.engine() + " ("
+                    + Format.number(cheapest.summary().cpuMicrosPerMessage().median())
                     + " us)");
         }
         return lines;
@@ -58,7 +63,8 @@ final class Findings {
     /** The performance goals, each with what this run measured. */
     List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
-        List<String> echo = results.workloads().stream().filter(w -> w.startsWith("echo-")).toList();
+        List<String> echo =
+                results.workloads().stream().filter(w -> w.startsWith("echo-")).toList();
         for (String engine : SINGLE_THREAD) {
             List<String> rate = new ArrayList<>();
             List<String> cpu = new ArrayList<>();
@@ -85,10 +91,20 @@ final class Findings {
                 met &= r >= 1 && c <= 1;
                 clearlyWorse |= rateWorse || cpuWorse;
             }
-            goals.add(new Goal(engine + " at or above Netty in msg/s and at or below it in CPU per message, 100 to"
-                    + " 10,000 clients", any ? "msg/s vs Netty: " + String.join(", ", rate) + "; CPU/msg vs Netty: "
-                    + String.join(", ", cpu) : "-", !any ? "not measured" : met ? "met"
-                    : clearlyWorse ? "missed" : "within the spread: short by the medians, the ranges overlap"));
+            goals.add(new Goal(
+                    engine + " at or above Netty in msg/s and at or below it in CPU per message, 100 to"
+                            + " 10,000 clients",
+                    any
+                            ? "msg/s vs Netty: " + String.join(", ", rate) + "; CPU/msg vs Netty: "
+                                    + String.join(", ", cpu)
+                            : "-",
+                    !any
+                            ? "not measured"
+                            : met
+                                    ? "met"
+                                    : clearlyWorse
+                                            ? "missed"
+                                            : "within the spread: short by the medians, the ranges overlap"));
         }
         goals.add(virtualAtTenThousand());
         goals.add(threadedAtTenThousand());
@@ -108,11 +124,17 @@ final class Findings {
             if (virtual.isEmpty() || !w.startsWith("echo-")) {
                 continue;
             }
-            double best = SINGLE_THREAD.stream().map(e -> results.run(e, w)).flatMap(Optional::stream)
-                    .filter(RunResult::measured).mapToDouble(r -> r.summary().messagesPerSecond().median())
-                    .max().orElse(Double.NaN);
+            double best = SINGLE_THREAD.stream()
+                    .map(e -> results.run(e, w))
+                    .flatMap(Optional::stream)
+                    .filter(RunResult::measured)
+                    .mapToDouble(r -> r.summary().messagesPerSecond().median())
+                    .max()
+                    .orElse(Double.NaN);
             double r = virtual.get().summary().messagesPerSecond().median() / best;
-            return new Goal(goal, w + ": " + Format.ratio(r) + " of the faster single-thread engine",
+            return new Goal(
+                    goal,
+                    w + ": " + Format.ratio(r) + " of the faster single-thread engine",
                     Double.isNaN(r) ? "not measured" : r >= 0.8 ? "met" : "missed");
         }
         return new Goal(goal, "-", "not measured");
@@ -120,15 +142,20 @@ final class Findings {
 
     private Goal threadedAtTenThousand() {
         String goal = "threaded completes 10,000 clients without errors";
-        return results.runs().stream().filter(r -> r.engine().equals("threaded") && r.clients() == 10_000)
-                .findFirst().map(r -> new Goal(goal, r.workload() + ": " + r.errors() + " errors, "
-                        + r.peakThreads() + " threads at peak", r.errors() == 0 && r.measured() ? "met" : "missed"))
+        return results.runs().stream()
+                .filter(r -> r.engine().equals("threaded") && r.clients() == 10_000)
+                .findFirst()
+                .map(r -> new Goal(
+                        goal,
+                        r.workload() + ": " + r.errors() + " errors, " + r.peakThreads() + " threads at peak",
+                        r.errors() == 0 && r.measured() ? "met" : "missed"))
                 .orElse(new Goal(goal, "-", "not measured"));
     }
 
     private List<Goal> idleMemory() {
         List<Goal> goals = new ArrayList<>();
-        Optional<String> idle = results.workloads().stream().filter(w -> w.startsWith("idle-")).findFirst();
+        Optional<String> idle =
+                results.workloads().stream().filter(w -> w.startsWith("idle-")).findFirst();
         if (idle.isEmpty()) {
             goals.add(new Goal("memory per idle client", "-", "not measured"));
             return goals;
@@ -145,8 +172,10 @@ final class Findings {
                 double rss = r.get().kbPerConnection();
                 singleHeap = Double.isNaN(singleHeap) ? heap : Math.max(singleHeap, heap);
                 singleRss = Double.isNaN(singleRss) ? rss : Math.max(singleRss, rss);
-                goals.add(new Goal(engine + ": at most 8 KB of memory per idle client", Format.number(heap)
-                        + " KiB live heap, " + Format.number(rss) + " KiB resident per idle client (" + idle.get() + ")",
+                goals.add(new Goal(
+                        engine + ": at most 8 KB of memory per idle client",
+                        Format.number(heap) + " KiB live heap, " + Format.number(rss)
+                                + " KiB resident per idle client (" + idle.get() + ")",
                         verdict(heap <= IDLE_BUDGET_KIB, rss <= IDLE_BUDGET_KIB, Double.isNaN(heap))));
             }
         }
@@ -154,11 +183,14 @@ final class Findings {
         if (virtual.isPresent() && !Double.isNaN(singleRss)) {
             double heapRatio = virtual.get().heapKbPerConnection() / Math.max(singleHeap, 0.001);
             double rssRatio = virtual.get().kbPerConnection() / Math.max(singleRss, 0.001);
-            goals.add(new Goal("virtual: memory per idle client within 2x of the single-thread engines",
+            goals.add(new Goal(
+                    "virtual: memory per idle client within 2x of the single-thread engines",
                     Format.number(virtual.get().heapKbPerConnection()) + " KiB live heap ("
                             + Format.ratio(heapRatio) + " of the larger single-thread figure), "
-                            + Format.number(virtual.get().kbPerConnection()) + " KiB resident (" + Format.ratio(rssRatio)
-                            + ")", verdict(heapRatio <= 2, rssRatio <= 2, Double.isNaN(heapRatio))));
+                            + Format.number(virtual.get().kbPerConnection()) + " KiB resident ("
+                            + Format.ratio(rssRatio)
+                            + ")",
+                    verdict(heapRatio <= 2, rssRatio <= 2, Double.isNaN(heapRatio))));
         }
         return goals;
     }
@@ -168,12 +200,17 @@ final class Findings {
         if (heapUnknown) {
             return rssMeets ? "met by resident memory; live heap not measured" : "missed";
         }
-        return heapMeets && rssMeets ? "met" : heapMeets ? "mixed: met by live heap, missed by resident memory"
-                : rssMeets ? "mixed: met by resident memory, missed by live heap" : "missed";
+        return heapMeets && rssMeets
+                ? "met"
+                : heapMeets
+                        ? "mixed: met by live heap, missed by resident memory"
+                        : rssMeets ? "mixed: met by resident memory, missed by live heap" : "missed";
     }
 
     private List<RunResult> measured(String workload) {
-        return results.runs().stream().filter(r -> r.workload().equals(workload) && r.measured()).toList();
+        return results.runs().stream()
+                .filter(r -> r.workload().equals(workload) && r.measured())
+                .toList();
     }
 
     private static List<RunResult> sorted(List<RunResult> runs, ToDoubleFunction<RunResult> key) {

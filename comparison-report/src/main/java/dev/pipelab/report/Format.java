@@ -6,8 +6,7 @@ import java.util.Locale;
 /** How numbers read in the report: grouped thousands, a sensible number of digits, ranges in brackets. */
 final class Format {
 
-    private Format() {
-    }
+    private Format() {}
 
     /** {@code 12,345}, {@code 12.3}, {@code 1.23}, {@code 0.123}: three significant digits at most below 1000. */
     static String number(double v) {
@@ -27,7 +26,8 @@ final class Format {
         if (Double.isNaN(s.median())) {
             return "-";
         }
-        return s.min() == s.max() ? number(s.median())
+        return s.min() == s.max()
+                ? number(s.median())
                 : number(s.median()) + " (" + number(s.min()) + "-" + number(s.max()) + ")";
     }
 

@@ -11,8 +11,8 @@ import java.util.function.ToDoubleFunction;
  */
 final class HtmlReport {
 
-    private static final List<String> COLORS = List.of("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#7f7f7f",
-            "#ff7f0e", "#8c564b");
+    private static final List<String> COLORS =
+            List.of("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#7f7f7f", "#ff7f0e", "#8c564b");
 
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1240px;margin:2em auto;
@@ -29,22 +29,30 @@ final class HtmlReport {
             code{background:#f3f3f3;padding:0 .2em}
             """;
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     static String render(Results results) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
                 + "<meta name='viewport' content='width=device-width, initial-scale=1'>"
                 + "<title>PipeLab engines compared</title><style>" + STYLE + "</style></head><body>\n");
-        html.append("<h1>PipeLab engines compared</h1>\n<p class='meta'><code>").append(escape(results.title()))
-                .append("</code>, ").append(escape(results.generatedAt())).append("<br>")
-                .append(escape(machineLine(results))).append("<br>").append(escape(methodLine(results)))
+        html.append("<h1>PipeLab engines compared</h1>\n<p class='meta'><code>")
+                .append(escape(results.title()))
+                .append("</code>, ")
+                .append(escape(results.generatedAt()))
+                .append("<br>")
+                .append(escape(machineLine(results)))
+                .append("<br>")
+                .append(escape(methodLine(results)))
                 .append("</p>\n<h2>Summary</h2>\n<ul>\n");
-        new Findings(results).winners().forEach(w -> html.append("<li>").append(escape(w)).append("</li>\n"));
+        new Findings(results)
+                .winners()
+                .forEach(w -> html.append("<li>").append(escape(w)).append("</li>\n"));
         html.append("</ul>\n<h2>Performance goals</h2>\n");
         table(html, ReportTables.GOAL_HEADER, ReportTables.goalRows(results), true);
         charts(html, results);
-        html.append("<h2>Workloads</h2>\n<p>").append(escape(ReportTables.RUN_NOTE)).append("</p>\n");
+        html.append("<h2>Workloads</h2>\n<p>")
+                .append(escape(ReportTables.RUN_NOTE))
+                .append("</p>\n");
         for (String workload : results.workloads()) {
             html.append("<h3>").append(escape(workload)).append("</h3>\n");
             table(html, ReportTables.RUN_HEADER, ReportTables.runRows(results, workload), false);
@@ -52,7 +60,8 @@ final class HtmlReport {
             if (!notes.isEmpty()) {
                 html.append("<ul>");
                 notes.forEach(n -> html.append(n.contains(" FAILED: ") ? "<li class='failed'>" : "<li>")
-                        .append(escape(n)).append("</li>"));
+                        .append(escape(n))
+                        .append("</li>"));
                 html.append("</ul>\n");
             }
         }
@@ -64,46 +73,91 @@ final class HtmlReport {
     /** The machine and JDK in one line. */
     static String machineLine(Results results) {
         Results.Machine m = results.machine();
-        return String.format(Locale.ROOT, "Machine: %s, %s, %d cores, %,d MiB; JDK %s.", m.os(), m.cpu(), m.cores(),
-                m.memoryMb(), m.jdk());
+        return String.format(
+                Locale.ROOT,
+                "Machine: %s, %s, %d cores, %,d MiB; JDK %s.",
+                m.os(),
+                m.cpu(),
+                m.cores(),
+                m.memoryMb(),
+                m.jdk());
     }
 
     /** How each run was measured, in one sentence. */
     static String methodLine(Results results) {
         Results.Settings s = results.settings();
-        return String.format(Locale.ROOT, "Each server runs in a fresh JVM per workload; a one-thread non-blocking"
-                + " driver in another process checks every reply byte for byte. Per run: %,d ms warm-up, then %d"
-                + " windows of %,d ms; medians and ranges over the windows.", s.warmupMillis(), s.windows(),
+        return String.format(
+                Locale.ROOT,
+                "Each server runs in a fresh JVM per workload; a one-thread non-blocking"
+                        + " driver in another process checks every reply byte for byte. Per run: %,d ms warm-up, then %d"
+                        + " windows of %,d ms; medians and ranges over the windows.",
+                s.warmupMillis(),
+                s.windows(),
                 s.windowMillis());
     }
 
     /** For each workload family run at two or more client counts: six charts against the number of clients. */
     private static void charts(StringBuilder html, Results results) {
-        List<String> families = results.runs().stream().map(RunResult::family).distinct()
-                .filter(f -> results.runs().stream().filter(r -> r.family().equals(f))
-                        .map(RunResult::clients).distinct().count() > 1).toList();
+        List<String> families = results.runs().stream()
+                .map(RunResult::family)
+                .distinct()
+                .filter(f -> results.runs().stream()
+                                .filter(r -> r.family().equals(f))
+                                .map(RunResult::clients)
+                                .distinct()
+                                .count()
+                        > 1)
+                .toList();
         for (String family : families) {
             html.append("<h2>Charts: ").append(escape(family)).append(" against clients</h2>\n<div class='charts'>\n");
-            html.append(chart(results, family, "Throughput", "messages/s", r -> r.summary().messagesPerSecond().median(), false));
-            html.append(chart(results, family, "p99 latency", "microseconds", r -> r.summary().p99Micros().median(), true));
+            html.append(chart(
+                    results,
+                    family,
+                    "Throughput",
+                    "messages/s",
+                    r -> r.summary().messagesPerSecond().median(),
+                    false));
+            html.append(chart(
+                    results,
+                    family,
+                    "p99 latency",
+                    "microseconds",
+                    r -> r.summary().p99Micros().median(),
+                    true));
             html.append(chart(results, family, "Peak memory (RSS)", "MiB", r -> r.peakRssKb() / 1024.0, false));
             html.append(chart(results, family, "Peak threads", "threads", r -> (double) r.peakThreads(), true));
-            html.append(chart(results, family, "Server CPU per message", "microseconds",
-                    r -> r.summary().cpuMicrosPerMessage().median(), false));
-            html.append(chart(results, family, "Fairness (Jain's index)", "index, 1 = even",
-                    r -> r.summary().fairness().median(), false));
+            html.append(chart(
+                    results,
+                    family,
+                    "Server CPU per message",
+                    "microseconds",
+                    r -> r.summary().cpuMicrosPerMessage().median(),
+                    false));
+            html.append(chart(
+                    results,
+                    family,
+                    "Fairness (Jain's index)",
+                    "index, 1 = even",
+                    r -> r.summary().fairness().median(),
+                    false));
             html.append("</div>\n");
         }
     }
 
-    private static String chart(Results results, String family, String title, String yLabel,
-            ToDoubleFunction<RunResult> metric, boolean logY) {
+    private static String chart(
+            Results results,
+            String family,
+            String title,
+            String yLabel,
+            ToDoubleFunction<RunResult> metric,
+            boolean logY) {
         List<SvgChart.Series> series = new ArrayList<>();
         for (int i = 0; i < results.servers().size(); i++) {
             String server = results.servers().get(i);
             List<SvgChart.Point> points = results.runs().stream()
                     .filter(r -> r.engine().equals(server) && r.family().equals(family) && r.measured())
-                    .map(r -> new SvgChart.Point(r.clients(), metric.applyAsDouble(r))).toList();
+                    .map(r -> new SvgChart.Point(r.clients(), metric.applyAsDouble(r)))
+                    .toList();
             if (!points.isEmpty()) {
                 series.add(new SvgChart.Series(server, COLORS.get(i % COLORS.size()), points));
             }
@@ -118,8 +172,13 @@ final class HtmlReport {
         for (List<String> row : rows) {
             html.append("<tr>");
             for (String cell : row) {
-                String cls = cell.equals("met") ? " class='met'" : cell.equals("missed") ? " class='missed'"
-                        : cell.startsWith("mixed") || cell.startsWith("within the spread") ? " class='mixed'" : "";
+                String cls = cell.equals("met")
+                        ? " class='met'"
+                        : cell.equals("missed")
+                                ? " class='missed'"
+                                : cell.startsWith("mixed") || cell.startsWith("within the spread")
+                                        ? " class='mixed'"
+                                        : "";
                 html.append("<td").append(cls).append('>').append(escape(cell)).append("</td>");
             }
             html.append("</tr>\n");
@@ -129,7 +188,10 @@ final class HtmlReport {
 
     /** Text made safe for HTML and SVG. */
     static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("'", "&#39;")
                 .replace("\"", "&quot;");
     }
 }

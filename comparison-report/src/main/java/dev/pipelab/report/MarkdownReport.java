@@ -5,14 +5,19 @@ import java.util.List;
 /** {@code report.md}: the report in Markdown, the same tables and findings as the page, without charts. */
 final class MarkdownReport {
 
-    private MarkdownReport() {
-    }
+    private MarkdownReport() {}
 
     static String render(Results results) {
         StringBuilder md = new StringBuilder("# PipeLab engines compared\n\n");
-        md.append("`").append(results.title()).append("`, ").append(results.generatedAt()).append(". ")
-                .append(HtmlReport.machineLine(results)).append("\n\n")
-                .append(HtmlReport.methodLine(results)).append("\n\n## Summary\n\n");
+        md.append("`")
+                .append(results.title())
+                .append("`, ")
+                .append(results.generatedAt())
+                .append(". ")
+                .append(HtmlReport.machineLine(results))
+                .append("\n\n")
+                .append(HtmlReport.methodLine(results))
+                .append("\n\n## Summary\n\n");
         new Findings(results).winners().forEach(w -> md.append("* ").append(w).append('\n'));
         md.append("\n## Performance goals\n\n");
         table(md, ReportTables.GOAL_HEADER, ReportTables.goalRows(results));
@@ -20,7 +25,8 @@ final class MarkdownReport {
         for (String workload : results.workloads()) {
             md.append("\n### ").append(workload).append("\n\n");
             table(md, ReportTables.RUN_HEADER, ReportTables.runRows(results, workload));
-            ReportTables.runNotes(results, workload).forEach(n -> md.append("\n* ").append(n));
+            ReportTables.runNotes(results, workload)
+                    .forEach(n -> md.append("\n* ").append(n));
             md.append('\n');
         }
         md.append("\n## The engines\n\n");
@@ -33,7 +39,9 @@ final class MarkdownReport {
         header.forEach(h -> md.append(" --- |"));
         md.append('\n');
         for (List<String> row : rows) {
-            md.append("| ").append(String.join(" | ", row.stream().map(c -> c.replace("|", "\\|")).toList()))
+            md.append("| ")
+                    .append(String.join(
+                            " | ", row.stream().map(c -> c.replace("|", "\\|")).toList()))
                     .append(" |\n");
         }
     }

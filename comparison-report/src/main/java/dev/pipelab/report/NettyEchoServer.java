@@ -2,6 +2,7 @@ package dev.pipelab.report;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -32,15 +33,14 @@ public final class NettyEchoServer {
 
     private static final int MAX_FRAME_BYTES = 4 + (1 << 20);
 
-    private NettyEchoServer() {
-    }
+    private NettyEchoServer() {}
 
     /** Writes each frame back, flushing once per batch of reads. */
     @ChannelHandler.Sharable
     private static final class EchoFrames extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object frame) {
-            ctx.write(frame);
+            ChannelFuture unused = ctx.write(frame, ctx.voidPromise()); // flushed once per batch
         }
 
         @Override
@@ -50,7 +50,7 @@ public final class NettyEchoServer {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close(); // this client's connection only, as the engines do
+            ChannelFuture unused = ctx.close(); // this client's connection only, as the engines do
         }
     }
 
@@ -67,14 +67,18 @@ public final class NettyEchoServer {
         EchoFrames echo = new EchoFrames();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
-            Channel server = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(EpollServerDomainSocketChannel.class)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 0), echo);
                         }
                     })
-                    .bind(new DomainSocketAddress(socket.toString())).sync().channel();
+                    .bind(new DomainSocketAddress(socket.toString()))
+                    .sync()
+                    .channel();
             System.out.println("READY " + KEY + " " + socket);
             System.out.flush();
             stop.await();

@@ -35,7 +35,7 @@ public final class ProcessMeter {
             return 0;
         }
         // The command name in parentheses may contain spaces: count fields after its closing ')'.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
         long utime = Long.parseLong(f[11]);
         long stime = Long.parseLong(f[12]);
         return (utime + stime) * secondsPerTick;
@@ -53,8 +53,7 @@ public final class ProcessMeter {
      *     threads' stacks and whatever else the process has mapped
      * @param liveHeapKb bytes of the objects still reachable, in KiB; -1 when unknown
      */
-    public record Footprint(long rssKb, long liveHeapKb) {
-    }
+    public record Footprint(long rssKb, long liveHeapKb) {}
 
     /**
      * The footprint of the process (a JVM) right after a full garbage collection, so that garbage
@@ -63,8 +62,13 @@ public final class ProcessMeter {
      * when it cannot run, the live heap is -1 and the resident memory is read as it is.
      */
     public Footprint footprintAfterGc() {
-        Path jcmd = ProcessHandle.current().info().command().map(Path::of).map(java -> java.resolveSibling("jcmd"))
-                .filter(Files::isExecutable).orElse(null);
+        Path jcmd = ProcessHandle.current()
+                .info()
+                .command()
+                .map(Path::of)
+                .map(java -> java.resolveSibling("jcmd"))
+                .filter(Files::isExecutable)
+                .orElse(null);
         long liveHeapKb = -1;
         if (jcmd != null) {
             Path output = null;
@@ -72,11 +76,17 @@ public final class ProcessMeter {
             try {
                 output = Files.createTempFile("pipelab-histogram-", ".txt");
                 histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
-                        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
                 if (histogram.waitFor(GC_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     // the last line: Total <instances> <bytes>
-                    String[] total = Files.readAllLines(output).stream().map(String::strip)
-                            .filter(l -> l.startsWith("Total ")).reduce((a, b) -> b).orElse("").split("\\s+");
+                    String[] total = Files.readAllLines(output).stream()
+                            .map(String::strip)
+                            .filter(l -> l.startsWith("Total "))
+                            .reduce((a, b) -> b)
+                            .orElse("")
+                            .split("\\s+", -1);
                     liveHeapKb = total.length == 3 ? Long.parseLong(total[2]) / 1024 : -1;
                 }
             } catch (IOException | NumberFormatException e) {
@@ -114,9 +124,9 @@ public final class ProcessMeter {
     }
 
     private long statusField(String name) {
-        for (String line : read("status").split("\n")) {
+        for (String line : read("status").split("\n", -1)) {
             if (line.startsWith(name)) {
-                return Long.parseLong(line.substring(name.length()).strip().split("\\s+")[0]);
+                return Long.parseLong(line.substring(name.length()).strip().split("\\s+", -1)[0]);
             }
         }
         return 0;

@@ -26,8 +26,9 @@ public interface Progress extends AutoCloseable {
     /** True when file descriptor 1 is a terminal (Linux: it links to a tty); JDK 21 has no such query. */
     private static boolean stdoutIsTerminal() {
         try {
-            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString();
-            return System.console() != null && (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty"));
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1"))
+                    .toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (java.io.IOException | UnsupportedOperationException e) {
             return false;
         }
@@ -58,8 +59,7 @@ public interface Progress extends AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** A terminal progress bar whose label names the current run. */
@@ -67,8 +67,13 @@ public interface Progress extends AutoCloseable {
         private final ProgressBar bar;
 
         Bar(int runs) {
-            bar = new ProgressBarBuilder().setTaskName("compare").setInitialMax(runs)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName("compare")
+                    .setInitialMax(runs)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(250)
+                    .continuousUpdate()
+                    .build();
         }
 
         @Override
@@ -93,9 +98,14 @@ public interface Progress extends AutoCloseable {
     /** One run in a line: throughput, p99, errors. */
     static String describe(RunResult r) {
         String line = r.measured()
-                ? String.format(Locale.ROOT, "%,.0f msg/s, p99 %,.0f us, %,.1f us CPU/msg, %d threads, %d errors",
-                        r.summary().messagesPerSecond().median(), r.summary().p99Micros().median(),
-                        r.summary().cpuMicrosPerMessage().median(), r.peakThreads(), r.errors())
+                ? String.format(
+                        Locale.ROOT,
+                        "%,.0f msg/s, p99 %,.0f us, %,.1f us CPU/msg, %d threads, %d errors",
+                        r.summary().messagesPerSecond().median(),
+                        r.summary().p99Micros().median(),
+                        r.summary().cpuMicrosPerMessage().median(),
+                        r.peakThreads(),
+                        r.errors())
                 : "not measured";
         return r.errors() > 0 ? line + ": " + String.join("; ", r.errorSamples()) : line;
     }

@@ -7,8 +7,18 @@ import java.util.List;
 final class ReportTables {
 
     /** The heading of a workload's table. */
-    static final List<String> RUN_HEADER = List.of("server", "msg/s", "p50 us", "p99 us", "p99.9 us",
-            "CPU us/msg", "fairness", "peak RSS MiB", "RSS KiB/conn", "heap KiB/conn", "threads",
+    static final List<String> RUN_HEADER = List.of(
+            "server",
+            "msg/s",
+            "p50 us",
+            "p99 us",
+            "p99.9 us",
+            "CPU us/msg",
+            "fairness",
+            "peak RSS MiB",
+            "RSS KiB/conn",
+            "heap KiB/conn",
+            "threads",
             "errors");
 
     /** What a workload table's cells mean, said once above the tables. */
@@ -19,8 +29,7 @@ final class ReportTables {
             + " garbage; for the idle workloads, what the idle clients alone add to a server already warm with its"
             + " busy ones.";
 
-    private ReportTables() {
-    }
+    private ReportTables() {}
 
     /** One row per server that ran {@code workload}: medians with the range over repetitions. */
     static List<List<String>> runRows(Results results, String workload) {
@@ -30,11 +39,18 @@ final class ReportTables {
                 continue;
             }
             RunResult.Summary s = r.summary();
-            rows.add(List.of(r.engine(), Format.spread(s.messagesPerSecond()), Format.spread(s.p50Micros()),
-                    Format.spread(s.p99Micros()), Format.spread(s.p999Micros()),
-                    Format.spread(s.cpuMicrosPerMessage()), Format.number(s.fairness().median()),
-                    Format.mib(r.peakRssKb()), Format.number(r.kbPerConnection()),
-                    Format.number(r.heapKbPerConnection()), Long.toString(r.peakThreads()),
+            rows.add(List.of(
+                    r.engine(),
+                    Format.spread(s.messagesPerSecond()),
+                    Format.spread(s.p50Micros()),
+                    Format.spread(s.p99Micros()),
+                    Format.spread(s.p999Micros()),
+                    Format.spread(s.cpuMicrosPerMessage()),
+                    Format.number(s.fairness().median()),
+                    Format.mib(r.peakRssKb()),
+                    Format.number(r.kbPerConnection()),
+                    Format.number(r.heapKbPerConnection()),
+                    Long.toString(r.peakThreads()),
                     Long.toString(r.errors())));
         }
         return rows;
@@ -43,7 +59,8 @@ final class ReportTables {
     /** Notes below a workload's table: a reference that could not run it, end-of-run checks and error samples. */
     static List<String> runNotes(Results results, String workload) {
         List<String> notes = new ArrayList<>();
-        if (results.servers().contains(NettyEchoServer.KEY) && results.run(NettyEchoServer.KEY, workload).isEmpty()) {
+        if (results.servers().contains(NettyEchoServer.KEY)
+                && results.run(NettyEchoServer.KEY, workload).isEmpty()) {
             notes.add(NettyEchoServer.KEY + ": n/a: the reference is an echo server");
         }
         for (RunResult r : results.runs()) {
@@ -61,7 +78,9 @@ final class ReportTables {
     static List<List<String>> lessonRows(Results results) {
         List<List<String>> rows = new ArrayList<>();
         for (EngineLesson lesson : results.lessons()) {
-            rows.add(List.of(lesson.server(), lesson.threadModel(),
+            rows.add(List.of(
+                    lesson.server(),
+                    lesson.threadModel(),
                     lesson.lines() > 0 ? lesson.lines() + " lines (" + lesson.className() + ")" : lesson.className(),
                     measuredCosts(results, lesson.server())));
         }
@@ -72,16 +91,22 @@ final class ReportTables {
     static final List<String> LESSON_HEADER = List.of("server", "thread model", "code", "costs as measured");
 
     private static String measuredCosts(Results results, String server) {
-        List<RunResult> runs = results.runs().stream().filter(r -> r.engine().equals(server) && r.measured()).toList();
+        List<RunResult> runs = results.runs().stream()
+                .filter(r -> r.engine().equals(server) && r.measured())
+                .toList();
         if (runs.isEmpty()) {
             return "-";
         }
-        RunResult most = runs.stream().filter(r -> r.workload().startsWith("echo-"))
-                .max(java.util.Comparator.comparingInt(RunResult::clients)).orElse(runs.get(0));
+        RunResult most = runs.stream()
+                .filter(r -> r.workload().startsWith("echo-"))
+                .max(java.util.Comparator.comparingInt(RunResult::clients))
+                .orElse(runs.get(0));
         String text = most.peakThreads() + " threads and " + Format.mib(most.peakRssKb()) + " MiB at "
                 + most.connections() + " connections (" + most.workload() + "), "
                 + Format.number(most.summary().cpuMicrosPerMessage().median()) + " us CPU per message there";
-        return runs.stream().filter(r -> r.workload().startsWith("idle-")).findFirst()
+        return runs.stream()
+                .filter(r -> r.workload().startsWith("idle-"))
+                .findFirst()
                 .map(r -> text + "; " + Format.number(r.kbPerConnection()) + " KiB per idle connection")
                 .orElse(text);
     }
@@ -90,6 +115,9 @@ final class ReportTables {
     static final List<String> GOAL_HEADER = List.of("goal", "measured", "verdict");
 
     static List<List<String>> goalRows(Results results) {
-        return new Findings(results).goals().stream().map(g -> List.of(g.goal(), g.measured(), g.verdict())).toList();
+        return new Findings(results)
+                .goals().stream()
+                        .map(g -> List.of(g.goal(), g.measured(), g.verdict()))
+                        .toList();
     }
 }

@@ -19,8 +19,14 @@ import java.util.Optional;
  * @param lessons for each engine, what it is and what its code costs
  * @param runs every run, workloads in order, servers in order within each
  */
-public record Results(String title, String generatedAt, Machine machine, Settings settings, List<String> servers,
-        List<EngineLesson> lessons, List<RunResult> runs) {
+public record Results(
+        String title,
+        String generatedAt,
+        Machine machine,
+        Settings settings,
+        List<String> servers,
+        List<EngineLesson> lessons,
+        List<RunResult> runs) {
 
     /**
      * The machine the comparison ran on.
@@ -31,8 +37,7 @@ public record Results(String title, String generatedAt, Machine machine, Setting
      * @param memoryMb physical memory
      * @param jdk the JDK that ran the servers
      */
-    public record Machine(String os, String cpu, int cores, long memoryMb, String jdk) {
-    }
+    public record Machine(String os, String cpu, int cores, long memoryMb, String jdk) {}
 
     /**
      * How each run was timed.
@@ -41,12 +46,13 @@ public record Results(String title, String generatedAt, Machine machine, Setting
      * @param windowMillis each measured window
      * @param windows measured windows per run
      */
-    public record Settings(long warmupMillis, long windowMillis, int windows) {
-    }
+    public record Settings(long warmupMillis, long windowMillis, int windows) {}
 
     /** The run of {@code server} on {@code workload}, if there was one. */
     public Optional<RunResult> run(String server, String workload) {
-        return runs.stream().filter(r -> r.engine().equals(server) && r.workload().equals(workload)).findFirst();
+        return runs.stream()
+                .filter(r -> r.engine().equals(server) && r.workload().equals(workload))
+                .findFirst();
     }
 
     /** The workload names, in the order they ran. */
@@ -66,7 +72,8 @@ public record Results(String title, String generatedAt, Machine machine, Setting
 
     /** Reads a {@code results.json}. */
     public static Results read(Path file) throws IOException {
-        return new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature
-                .FAIL_ON_UNKNOWN_PROPERTIES, false).readValue(file.toFile(), Results.class);
+        return new ObjectMapper()
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .readValue(file.toFile(), Results.class);
     }
 }

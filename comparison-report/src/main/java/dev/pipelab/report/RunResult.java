@@ -23,9 +23,21 @@ import java.util.function.ToDoubleFunction;
  * @param windows the measured windows
  * @param summary medians and spreads over the windows
  */
-public record RunResult(String engine, String workload, String family, int clients, int connections, long errors,
-        List<String> errorSamples, String verdict, long peakRssKb, long peakThreads, double kbPerConnection,
-        double heapKbPerConnection, List<DriverReport.Window> windows, Summary summary) {
+public record RunResult(
+        String engine,
+        String workload,
+        String family,
+        int clients,
+        int connections,
+        long errors,
+        List<String> errorSamples,
+        String verdict,
+        long peakRssKb,
+        long peakThreads,
+        double kbPerConnection,
+        double heapKbPerConnection,
+        List<DriverReport.Window> windows,
+        Summary summary) {
 
     /**
      * Medians and ranges over the measured windows.
@@ -38,15 +50,24 @@ public record RunResult(String engine, String workload, String family, int clien
      * @param fairness Jain's index over the clients
      * @param slowestShare the least-served client against the mean
      */
-    public record Summary(Spread messagesPerSecond, Spread p50Micros, Spread p99Micros, Spread p999Micros,
-            Spread cpuMicrosPerMessage, Spread fairness, Spread slowestShare) {
+    public record Summary(
+            Spread messagesPerSecond,
+            Spread p50Micros,
+            Spread p99Micros,
+            Spread p999Micros,
+            Spread cpuMicrosPerMessage,
+            Spread fairness,
+            Spread slowestShare) {
 
         static Summary of(List<DriverReport.Window> windows) {
-            return new Summary(over(windows, DriverReport.Window::messagesPerSecond),
-                    over(windows, DriverReport.Window::p50Micros), over(windows, DriverReport.Window::p99Micros),
+            return new Summary(
+                    over(windows, DriverReport.Window::messagesPerSecond),
+                    over(windows, DriverReport.Window::p50Micros),
+                    over(windows, DriverReport.Window::p99Micros),
                     over(windows, DriverReport.Window::p999Micros),
                     over(windows, DriverReport.Window::cpuMicrosPerMessage),
-                    over(windows, DriverReport.Window::fairness), over(windows, DriverReport.Window::slowestShare));
+                    over(windows, DriverReport.Window::fairness),
+                    over(windows, DriverReport.Window::slowestShare));
         }
 
         private static Spread over(List<DriverReport.Window> windows, ToDoubleFunction<DriverReport.Window> metric) {
@@ -63,18 +84,46 @@ public record RunResult(String engine, String workload, String family, int clien
             errors++;
         }
         int measured = workload.connectionsMeasuredForMemory();
-        double perConnection = Math.max(0, report.loaded().rssKb() - report.before().rssKb()) / (double) measured;
-        double heapPerConnection = report.before().liveHeapKb() < 0 || report.loaded().liveHeapKb() < 0 ? Double.NaN
+        double perConnection =
+                Math.max(0, report.loaded().rssKb() - report.before().rssKb()) / (double) measured;
+        double heapPerConnection = report.before().liveHeapKb() < 0
+                        || report.loaded().liveHeapKb() < 0
+                ? Double.NaN
                 : Math.max(0, report.loaded().liveHeapKb() - report.before().liveHeapKb()) / (double) measured;
-        return new RunResult(engine, workload.name(), workload.family(), workload.clients(), workload.connections(),
-                errors, List.copyOf(samples), report.verdict(), report.peakRssKb(), report.peakThreads(), perConnection,
-                heapPerConnection, report.windows(), Summary.of(report.windows()));
+        return new RunResult(
+                engine,
+                workload.name(),
+                workload.family(),
+                workload.clients(),
+                workload.connections(),
+                errors,
+                List.copyOf(samples),
+                report.verdict(),
+                report.peakRssKb(),
+                report.peakThreads(),
+                perConnection,
+                heapPerConnection,
+                report.windows(),
+                Summary.of(report.windows()));
     }
 
     /** A run that produced no measurement at all, because {@code why}. */
     static RunResult failed(String engine, Workload workload, String why) {
-        return new RunResult(engine, workload.name(), workload.family(), workload.clients(), workload.connections(),
-                1, List.of(why), null, 0, 0, 0, Double.NaN, List.of(), Summary.of(List.of()));
+        return new RunResult(
+                engine,
+                workload.name(),
+                workload.family(),
+                workload.clients(),
+                workload.connections(),
+                1,
+                List.of(why),
+                null,
+                0,
+                0,
+                0,
+                Double.NaN,
+                List.of(),
+                Summary.of(List.of()));
     }
 
     /** True when some window was measured. */

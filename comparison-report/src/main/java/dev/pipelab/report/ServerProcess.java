@@ -43,12 +43,23 @@ final class ServerProcess implements AutoCloseable {
         if (engine.equals(NettyEchoServer.KEY)) {
             command.addAll(List.of(NettyEchoServer.class.getName(), "--socket", socket.toString()));
         } else {
-            command.addAll(List.of(PIPELAB_MAIN, "serve", "--strategy", engine, "--pipe", socket.toString(),
-                    "--handler", workload.kind().handler(), "--counter-file", dir.resolve("counter").toString(),
-                    "--max-instances", Integer.toString(Math.max(255, workload.connections()))));
+            command.addAll(List.of(
+                    PIPELAB_MAIN,
+                    "serve",
+                    "--strategy",
+                    engine,
+                    "--pipe",
+                    socket.toString(),
+                    "--handler",
+                    workload.kind().handler(),
+                    "--counter-file",
+                    dir.resolve("counter").toString(),
+                    "--max-instances",
+                    Integer.toString(Math.max(255, workload.connections()))));
         }
         Path errors = dir.resolve("server.err");
-        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        Process process =
+                new ProcessBuilder(command).redirectError(errors.toFile()).start();
         ServerProcess server = new ServerProcess(process, socket, errors);
         try {
             server.awaitReady(readyTimeout);
@@ -61,20 +72,22 @@ final class ServerProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
         CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("READY ")) {
-                        ready.complete(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = out.readLine()) != null) {
+                            if (line.startsWith("READY ")) {
+                                ready.complete(line);
+                            }
+                        }
+                    } catch (IOException e) {
+                        ready.completeExceptionally(e);
                     }
-                }
-            } catch (IOException e) {
-                ready.completeExceptionally(e);
-            }
-            ready.completeExceptionally(new IOException("the server ended without READY"));
-        }, "pipelab-report-server-output");
+                    ready.completeExceptionally(new IOException("the server ended without READY"));
+                },
+                "pipelab-report-server-output");
         reader.setDaemon(true);
         reader.start();
         try {

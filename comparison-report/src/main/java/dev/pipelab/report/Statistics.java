@@ -7,8 +7,7 @@ import org.HdrHistogram.Histogram;
 /** The few statistics the report uses: medians and spreads of repetitions, latency percentiles, fairness. */
 public final class Statistics {
 
-    private Statistics() {
-    }
+    private Statistics() {}
 
     /**
      * The median and the range of repeated measurements.
@@ -33,7 +32,8 @@ public final class Statistics {
         if (values.isEmpty()) {
             return Spread.NONE;
         }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         return new Spread(median, sorted[0], sorted[n - 1]);

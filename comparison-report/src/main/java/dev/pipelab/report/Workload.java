@@ -67,7 +67,8 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
                     + " (sender, sequence and send time), was " + payloadBytes);
         }
         if (payloadBytes < 8) {
-            throw new IllegalArgumentException("payloadBytes must be >= 8 (client id and sequence), was " + payloadBytes);
+            throw new IllegalArgumentException(
+                    "payloadBytes must be >= 8 (client id and sequence), was " + payloadBytes);
         }
     }
 
@@ -103,7 +104,9 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         }
         int idle = m.group(2) != null ? Integer.parseInt(m.group(2)) : 0;
         int clients = Integer.parseInt(m.group(4));
-        int payload = m.group(5) == null ? 64 : Integer.parseInt(m.group(5)) * (m.group(6).equals("KiB") ? 1024 : 1);
+        int payload = m.group(5) == null
+                ? 64
+                : Integer.parseInt(m.group(5)) * (m.group(6).equals("KiB") ? 1024 : 1);
         int depth = "pipelined".equals(m.group(7)) ? PIPELINE_DEPTH : 1;
         return new Workload(kind, clients, payload, depth, idle);
     }
@@ -119,8 +122,9 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         return switch (kind) {
             case ECHO -> "echo-c" + clients + "-" + size(payloadBytes) + (depth > 1 ? "-pipelined" : "-pingpong");
             case IDLE -> "idle-k" + idleClients + "-c" + clients;
-            case BROADCAST -> "broadcast-p" + clients + (payloadBytes != 64 ? "-" + size(payloadBytes) : "")
-                    + (depth > 1 ? "-pipelined" : "");
+            case BROADCAST ->
+                "broadcast-p" + clients + (payloadBytes != 64 ? "-" + size(payloadBytes) : "")
+                        + (depth > 1 ? "-pipelined" : "");
             default -> kind.label() + "-c" + clients;
         };
     }
@@ -154,8 +158,14 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
 
     /** The {@code --quick} matrix: a few minutes on 2 cores. */
     public static List<Workload> quick() {
-        return List.of(echo(1, 64, false), echo(100, 64, false), echo(1000, 64, false), echo(10_000, 64, false),
-                broadcast(10), of(Kind.CHURN, 10), idle(10_000, 10));
+        return List.of(
+                echo(1, 64, false),
+                echo(100, 64, false),
+                echo(1000, 64, false),
+                echo(10_000, 64, false),
+                broadcast(10),
+                of(Kind.CHURN, 10),
+                idle(10_000, 10));
     }
 
     /** The {@code --full} matrix: every workload the driver can run. */

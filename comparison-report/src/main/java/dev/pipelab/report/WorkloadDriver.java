@@ -67,9 +67,15 @@ public final class WorkloadDriver {
      *     so that the windows alone end the run. With a limit, a window also ends once every busy
      *     client has its replies: a load test of exactly so many exchanges per client.
      */
-    public record Settings(Path socket, Workload workload, long serverPid, Duration warmup, Duration window,
-            int windows, Duration connectTimeout, long requestsPerClient) {
-    }
+    public record Settings(
+            Path socket,
+            Workload workload,
+            long serverPid,
+            Duration warmup,
+            Duration window,
+            int windows,
+            Duration connectTimeout,
+            long requestsPerClient) {}
 
     /** One client's connection and its place in the conversation. */
     private final class Client {
@@ -182,8 +188,17 @@ public final class WorkloadDriver {
         }
         int connected = (int) (busy.stream().filter(c -> c.everConnected).count()
                 + idle.stream().filter(c -> c.everConnected).count());
-        return new DriverReport(workload.name(), workload.connections(), connected, errors, List.copyOf(errorSamples),
-                errors == 0 ? exchange.verdict() : null, before, loaded, server.peakRssKb(), peakThreads,
+        return new DriverReport(
+                workload.name(),
+                workload.connections(),
+                connected,
+                errors,
+                List.copyOf(errorSamples),
+                errors == 0 ? exchange.verdict() : null,
+                before,
+                loaded,
+                server.peakRssKb(),
+                peakThreads,
                 windows);
     }
 
@@ -198,8 +213,13 @@ public final class WorkloadDriver {
         double cpu = server.cpuSeconds() - cpuBefore;
         long messages = busy.stream().mapToLong(c -> c.received).sum() - messagesBefore;
         long[] perClient = busy.stream().mapToLong(c -> c.receivedInWindow).toArray();
-        return new DriverReport.Window(messages, (end - start) / 1e9, cpu, Statistics.percentileMicros(latency, 50),
-                Statistics.percentileMicros(latency, 99), Statistics.percentileMicros(latency, 99.9),
+        return new DriverReport.Window(
+                messages,
+                (end - start) / 1e9,
+                cpu,
+                Statistics.percentileMicros(latency, 50),
+                Statistics.percentileMicros(latency, 99),
+                Statistics.percentileMicros(latency, 99.9),
                 Statistics.jainIndex(perClient),
                 Statistics.slowestShare(perClient));
     }
@@ -255,7 +275,8 @@ public final class WorkloadDriver {
         Client host = busy.get(0);
         long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
         sending = false;
-        while (!host.failed && busy.stream().anyMatch(c -> c != host && !c.failed && !c.joined)
+        while (!host.failed
+                && busy.stream().anyMatch(c -> c != host && !c.failed && !c.joined)
                 && System.nanoTime() < deadline) {
             if (host.pending == null) {
                 host.pending = ByteBuffer.allocate(4); // length 0: an empty frame
@@ -316,8 +337,10 @@ public final class WorkloadDriver {
         }
         for (Client c : busy) {
             if (c.inFlight() > 0) {
-                fail(c, c.inFlight() + (broadcast != null ? " of its moves still undelivered " : " replies still owed ")
-                        + DRAIN_TIMEOUT.toSeconds() + " s after the last request");
+                fail(
+                        c,
+                        c.inFlight() + (broadcast != null ? " of its moves still undelivered " : " replies still owed ")
+                                + DRAIN_TIMEOUT.toSeconds() + " s after the last request");
             }
         }
     }
@@ -445,7 +468,9 @@ public final class WorkloadDriver {
                 c.pending = null;
             }
             writeBuffer.clear();
-            while (sending && c.inFlight() < workload.depth() && !c.sentAll()
+            while (sending
+                    && c.inFlight() < workload.depth()
+                    && !c.sentAll()
                     && (workload.kind() != Workload.Kind.CHURN || c.sent == c.received)) {
                 long seq = c.sent++;
                 exchange.writeRequest(c.id, seq, writeBuffer);
@@ -455,7 +480,9 @@ public final class WorkloadDriver {
             if (writeBuffer.hasRemaining()) {
                 c.channel.write(writeBuffer);
                 if (writeBuffer.hasRemaining()) {
-                    c.pending = ByteBuffer.allocate(writeBuffer.remaining()).put(writeBuffer).flip();
+                    c.pending = ByteBuffer.allocate(writeBuffer.remaining())
+                            .put(writeBuffer)
+                            .flip();
                 }
             }
             c.key.interestOps(SelectionKey.OP_READ | (c.pending != null ? SelectionKey.OP_WRITE : 0));
@@ -485,7 +512,9 @@ public final class WorkloadDriver {
         if (broadcast != null) {
             broadcast.leave(c.id);
             // moves that waited only for this player are delivered now: their senders may move again
-            busy.stream().filter(p -> p.channel != null && !p.failed && p.pending == null).forEach(this::send);
+            busy.stream()
+                    .filter(p -> p.channel != null && !p.failed && p.pending == null)
+                    .forEach(this::send);
         }
     }
 
@@ -544,8 +573,16 @@ public final class WorkloadDriver {
         if (socket == null || workload == null || pid < 0) {
             throw new IllegalArgumentException("--socket, --workload and --server-pid are required");
         }
-        DriverReport report = new WorkloadDriver(new Settings(socket, workload, pid, Duration.ofMillis(warmupMs),
-                Duration.ofMillis(windowMs), windows, Duration.ofSeconds(connectTimeoutS), requestsPerClient)).run();
+        DriverReport report = new WorkloadDriver(new Settings(
+                        socket,
+                        workload,
+                        pid,
+                        Duration.ofMillis(warmupMs),
+                        Duration.ofMillis(windowMs),
+                        windows,
+                        Duration.ofSeconds(connectTimeoutS),
+                        requestsPerClient))
+                .run();
         System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(report));
         System.out.flush();
         System.exit(report.errors() == 0 ? 0 : 1);

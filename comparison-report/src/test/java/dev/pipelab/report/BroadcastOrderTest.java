@@ -37,8 +37,9 @@ class BroadcastOrderTest {
         assertThat(four.delivered(2, 0, 0)).isNull();
         assertThat(four.delivered(2, 1, 0)).isNull();
 
-        assertThat(four.delivered(3, 1, 0)).isEqualTo("received move 0 of player 1 where player 2 received move 0 of"
-                + " player 0 next: the two saw the moves in different orders");
+        assertThat(four.delivered(3, 1, 0))
+                .isEqualTo("received move 0 of player 1 where player 2 received move 0 of"
+                        + " player 0 next: the two saw the moves in different orders");
     }
 
     @RepeatedTest(20)
@@ -55,7 +56,8 @@ class BroadcastOrderTest {
         List<List<long[]>> inboxes = new ArrayList<>();
         for (int r = 0; r < players; r++) {
             int recipient = r;
-            inboxes.add(new ArrayList<>(total.stream().filter(m -> m[0] != recipient).toList()));
+            inboxes.add(new ArrayList<>(
+                    total.stream().filter(m -> m[0] != recipient).toList()));
         }
         boolean swapped = players >= 4 && random.nextBoolean();
         if (swapped) {

@@ -37,11 +37,20 @@ class RenderingTest {
     @Test
     void thePageIsSelfContainedAndHoldsEveryServerWorkloadAndChart() {
         String html = HtmlReport.render(results);
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg", "Throughput", "p99 latency",
-                "Peak threads", "Server CPU per message", "Fairness", "Performance goals", "The engines");
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
+                .contains(
+                        "<svg",
+                        "Throughput",
+                        "p99 latency",
+                        "Peak threads",
+                        "Server CPU per message",
+                        "Fairness",
+                        "Performance goals",
+                        "The engines");
         // Nothing is fetched: the only URL is the SVG namespace, which is a name, not a link.
-        assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http://", "https://", "<script",
-                "<link");
+        assertThat(html.replace("http://www.w3.org/2000/svg", ""))
+                .doesNotContain("http://", "https://", "<script", "<link");
         for (String workload : results.workloads()) {
             assertThat(html).contains("<h3>" + workload + "</h3>");
         }
@@ -54,7 +63,8 @@ class RenderingTest {
     void markdownHasATableRowPerRun() {
         String md = MarkdownReport.render(results);
         assertThat(md).contains("## Summary", "## Performance goals", "| server | msg/s |");
-        long rows = md.lines().filter(l -> l.matches("\\| (threaded|overlapped|completion|virtual|netty) \\| [0-9].*"))
+        long rows = md.lines()
+                .filter(l -> l.matches("\\| (threaded|overlapped|completion|virtual|netty) \\| [0-9].*"))
                 .count();
         assertThat(rows).isEqualTo(results.runs().size());
     }
@@ -62,13 +72,16 @@ class RenderingTest {
     @Test
     void csvHasARowPerMeasuredWindow() {
         String csv = CsvReport.render(results);
-        int windows = results.runs().stream().mapToInt(r -> Math.max(1, r.windows().size())).sum();
+        int windows = results.runs().stream()
+                .mapToInt(r -> Math.max(1, r.windows().size()))
+                .sum();
         assertThat(csv.lines()).hasSize(1 + windows).first().isEqualTo(CsvReport.HEADER);
     }
 
     @Test
     void theSummaryNamesAWinnerPerWorkloadWithItsLead() {
-        assertThat(new Findings(results).winners()).hasSize(results.workloads().size())
+        assertThat(new Findings(results).winners())
+                .hasSize(results.workloads().size())
                 .allMatch(line -> line.contains(" leads with ") && line.contains("x of "));
     }
 
@@ -76,7 +89,8 @@ class RenderingTest {
     void theNettyGoalTellsAShortfallWithinTheSpreadFromAClearOne() {
         Spread nettyRate = new Spread(100, 90, 110);
         Spread cpu = new Spread(5, 4.5, 5.5);
-        assertThat(nettyGoal(new Spread(120, 115, 125), new Spread(4, 3.9, 4.1), nettyRate, cpu)).isEqualTo("met");
+        assertThat(nettyGoal(new Spread(120, 115, 125), new Spread(4, 3.9, 4.1), nettyRate, cpu))
+                .isEqualTo("met");
         assertThat(nettyGoal(new Spread(98, 92, 104), cpu, nettyRate, cpu))
                 .isEqualTo("within the spread: short by the medians, the ranges overlap");
         assertThat(nettyGoal(new Spread(80, 75, 85), cpu, nettyRate, cpu)).isEqualTo("missed");
@@ -84,21 +98,47 @@ class RenderingTest {
 
     /** The overlapped goal's verdict when every echo run from 100 clients up measured these spreads. */
     private static String nettyGoal(Spread rate, Spread cpu, Spread nettyRate, Spread nettyCpu) {
-        List<RunResult> runs = results.runs().stream().map(r -> !r.workload().startsWith("echo-") || r.clients() < 100
-                ? r : r.engine().equals("overlapped") ? withSummary(r, rate, cpu)
-                : r.engine().equals(NettyEchoServer.KEY) ? withSummary(r, nettyRate, nettyCpu) : r).toList();
-        Results changed = new Results(results.title(), results.generatedAt(), results.machine(), results.settings(),
-                results.servers(), results.lessons(), runs);
-        return new Findings(changed).goals().stream().filter(g -> g.goal().startsWith("overlapped at or above Netty"))
-                .findFirst().orElseThrow().verdict();
+        List<RunResult> runs = results.runs().stream()
+                .map(r -> !r.workload().startsWith("echo-") || r.clients() < 100
+                        ? r
+                        : r.engine().equals("overlapped")
+                                ? withSummary(r, rate, cpu)
+                                : r.engine().equals(NettyEchoServer.KEY) ? withSummary(r, nettyRate, nettyCpu) : r)
+                .toList();
+        Results changed = new Results(
+                results.title(),
+                results.generatedAt(),
+                results.machine(),
+                results.settings(),
+                results.servers(),
+                results.lessons(),
+                runs);
+        return new Findings(changed)
+                .goals().stream()
+                        .filter(g -> g.goal().startsWith("overlapped at or above Netty"))
+                        .findFirst()
+                        .orElseThrow()
+                        .verdict();
     }
 
     private static RunResult withSummary(RunResult r, Spread rate, Spread cpu) {
         RunResult.Summary s = r.summary();
-        return new RunResult(r.engine(), r.workload(), r.family(), r.clients(), r.connections(), r.errors(),
-                r.errorSamples(), r.verdict(), r.peakRssKb(), r.peakThreads(), r.kbPerConnection(),
-                r.heapKbPerConnection(), r.windows(), new RunResult.Summary(rate, s.p50Micros(), s.p99Micros(),
-                        s.p999Micros(), cpu, s.fairness(), s.slowestShare()));
+        return new RunResult(
+                r.engine(),
+                r.workload(),
+                r.family(),
+                r.clients(),
+                r.connections(),
+                r.errors(),
+                r.errorSamples(),
+                r.verdict(),
+                r.peakRssKb(),
+                r.peakThreads(),
+                r.kbPerConnection(),
+                r.heapKbPerConnection(),
+                r.windows(),
+                new RunResult.Summary(
+                        rate, s.p50Micros(), s.p99Micros(), s.p999Micros(), cpu, s.fairness(), s.slowestShare()));
     }
 
     @Test
@@ -113,30 +153,73 @@ class RenderingTest {
 
     /** The fixture with every idle run set to {@code heapKib} and {@code rssKib} per connection. */
     private static Results idleRuns(double heapKib, double rssKib) {
-        List<RunResult> runs = results.runs().stream().map(r -> !r.workload().startsWith("idle-") ? r
-                : new RunResult(r.engine(), r.workload(), r.family(), r.clients(), r.connections(), r.errors(),
-                        r.errorSamples(), r.verdict(), r.peakRssKb(), r.peakThreads(), rssKib, heapKib, r.windows(),
-                        r.summary()))
+        List<RunResult> runs = results.runs().stream()
+                .map(r -> !r.workload().startsWith("idle-")
+                        ? r
+                        : new RunResult(
+                                r.engine(),
+                                r.workload(),
+                                r.family(),
+                                r.clients(),
+                                r.connections(),
+                                r.errors(),
+                                r.errorSamples(),
+                                r.verdict(),
+                                r.peakRssKb(),
+                                r.peakThreads(),
+                                rssKib,
+                                heapKib,
+                                r.windows(),
+                                r.summary()))
                 .toList();
-        return new Results(results.title(), results.generatedAt(), results.machine(), results.settings(),
-                results.servers(), results.lessons(), runs);
+        return new Results(
+                results.title(),
+                results.generatedAt(),
+                results.machine(),
+                results.settings(),
+                results.servers(),
+                results.lessons(),
+                runs);
     }
 
     private static String idleGoal(Results results, String engine) {
-        return new Findings(results).goals().stream().filter(g -> g.goal().startsWith(engine + ": at most 8 KB"))
-                .findFirst().orElseThrow().verdict();
+        return new Findings(results)
+                .goals().stream()
+                        .filter(g -> g.goal().startsWith(engine + ": at most 8 KB"))
+                        .findFirst()
+                        .orElseThrow()
+                        .verdict();
     }
 
     @Test
     void aWorkloadTheReferenceCannotServeSaysWhyItHasNoRow() {
         List<RunResult> broadcast = results.runs().stream()
-                .filter(r -> r.workload().equals("echo-c100-64B-pingpong") && !r.engine().equals(NettyEchoServer.KEY))
-                .map(r -> new RunResult(r.engine(), "broadcast-p10", "broadcast", r.clients(), r.connections(),
-                        r.errors(), r.errorSamples(), r.verdict(), r.peakRssKb(), r.peakThreads(), r.kbPerConnection(),
-                        r.heapKbPerConnection(), r.windows(), r.summary()))
+                .filter(r -> r.workload().equals("echo-c100-64B-pingpong")
+                        && !r.engine().equals(NettyEchoServer.KEY))
+                .map(r -> new RunResult(
+                        r.engine(),
+                        "broadcast-p10",
+                        "broadcast",
+                        r.clients(),
+                        r.connections(),
+                        r.errors(),
+                        r.errorSamples(),
+                        r.verdict(),
+                        r.peakRssKb(),
+                        r.peakThreads(),
+                        r.kbPerConnection(),
+                        r.heapKbPerConnection(),
+                        r.windows(),
+                        r.summary()))
                 .toList();
-        Results withBroadcast = new Results(results.title(), results.generatedAt(), results.machine(),
-                results.settings(), results.servers(), results.lessons(), broadcast);
+        Results withBroadcast = new Results(
+                results.title(),
+                results.generatedAt(),
+                results.machine(),
+                results.settings(),
+                results.servers(),
+                results.lessons(),
+                broadcast);
 
         assertThat(MarkdownReport.render(withBroadcast)).contains("* netty: n/a: the reference is an echo server");
         assertThat(MarkdownReport.render(results)).doesNotContain("n/a");
@@ -145,8 +228,9 @@ class RenderingTest {
     @Test
     void everyFileIsWritten() throws Exception {
         ComparisonReport.write(results, dir);
-        for (String file : new String[] {ComparisonReport.HTML, ComparisonReport.MARKDOWN, ComparisonReport.JSON,
-            ComparisonReport.CSV}) {
+        for (String file : new String[] {
+            ComparisonReport.HTML, ComparisonReport.MARKDOWN, ComparisonReport.JSON, ComparisonReport.CSV
+        }) {
             assertThat(Files.size(dir.resolve(file))).as(file).isPositive();
         }
     }

@@ -5,6 +5,7 @@ import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerStats;
+import dev.pipelab.api.protocol.ProtocolException;
 import dev.pipelab.spi.engine.LoopBackoff;
 import dev.pipelab.spi.engine.LoopSession;
 import dev.pipelab.spi.engine.LoopTicker;
@@ -17,7 +18,6 @@ import dev.pipelab.spi.os.CompletionPipe;
 import dev.pipelab.spi.os.OperationAbortedException;
 import dev.pipelab.spi.os.PipeEvent;
 import dev.pipelab.spi.os.PipeSystem;
-import dev.pipelab.api.protocol.ProtocolException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
@@ -145,8 +145,8 @@ public final class CompletionPipeServer implements PipeServer {
                     CompletionPipe.WaitResult woke = pipe.waitAlertable(connectEvent, TICK);
                     switch (woke) {
                         case SIGNALLED -> clientConnected();
-                        case IO_COMPLETION -> { } // routines and APCs ran inside the wait
-                        case TIMEOUT -> { }
+                        case IO_COMPLETION -> {} // routines and APCs ran inside the wait
+                        case TIMEOUT -> {}
                     }
                     if (ticker.sweepDue(woke == CompletionPipe.WaitResult.TIMEOUT)) {
                         sweepDeadlines(ticker.sweepTime());
@@ -223,7 +223,8 @@ public final class CompletionPipeServer implements PipeServer {
             }
         } catch (IOException e) {
             if (!stopping) { // the sweep tries again next tick
-                log.warn("completion server at {}: no instance for the next client: {}", config.address(), e.toString());
+                log.warn(
+                        "completion server at {}: no instance for the next client: {}", config.address(), e.toString());
             }
             connecting = null;
             pendingIO = false;
@@ -342,7 +343,7 @@ public final class CompletionPipeServer implements PipeServer {
                 switch (p.session.due(now)) {
                     case DISCONNECT -> disconnectAndClose(p); // the grace period is over
                     case CLOSE_IDLE -> p.session.close();
-                    case NOTHING -> { }
+                    case NOTHING -> {}
                 }
             }
         }

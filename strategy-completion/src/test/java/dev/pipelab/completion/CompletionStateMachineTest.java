@@ -35,15 +35,22 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
     void aPendingConnectThatCompletesStartsTheSessionWithAReadAndTheNextInstance() throws IOException {
         start(4);
         expectCalls(0, "connect -> pending");
-        assertThat(seam.log()).as(this::describe)
+        assertThat(seam.log())
+                .as(this::describe)
                 .startsWith("createEvent(true)", "createInstance -> #0", "#0 connect -> pending");
 
         seam.clientConnects("alice");
         expectCalls(0, "getOverlappedResult -> true", "readFileEx -> pending");
         expectCalls(1, "connect -> pending");
-        assertThat(seam.log()).as(this::describe).containsSubsequence("waitAlertable -> SIGNALLED", "event.reset",
-                "#0 getOverlappedResult -> true", "#0 readFileEx -> pending", "createInstance -> #1",
-                "#1 connect -> pending");
+        assertThat(seam.log())
+                .as(this::describe)
+                .containsSubsequence(
+                        "waitAlertable -> SIGNALLED",
+                        "event.reset",
+                        "#0 getOverlappedResult -> true",
+                        "#0 readFileEx -> pending",
+                        "createInstance -> #1",
+                        "#1 connect -> pending");
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice");
     }
 
@@ -54,13 +61,30 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         start(4);
         // ERROR_PIPE_CONNECTED sets no event: the engine does, and the wait reports it. Nothing
         // was pending, so there is no GetOverlappedResult before the first read.
-        expectCalls(0, "connect -> connected", "readFileEx -> done", "routine read(early)",
-                "writeFileEx(early) -> done", "routine write(ok)", "readFileEx -> pending");
-        assertThat(seam.log()).as(this::describe).containsSubsequence("#0 connect -> connected", "event.set",
-                "waitAlertable -> SIGNALLED", "event.reset", "#0 readFileEx -> done");
+        expectCalls(
+                0,
+                "connect -> connected",
+                "readFileEx -> done",
+                "routine read(early)",
+                "writeFileEx(early) -> done",
+                "routine write(ok)",
+                "readFileEx -> pending");
+        assertThat(seam.log())
+                .as(this::describe)
+                .containsSubsequence(
+                        "#0 connect -> connected",
+                        "event.set",
+                        "waitAlertable -> SIGNALLED",
+                        "event.reset",
+                        "#0 readFileEx -> done");
         // The read finished at once, yet its routine waited for the next alertable wait.
-        assertThat(seam.log()).as(this::describe).containsSubsequence("#0 readFileEx -> done",
-                "createInstance -> #1", "#1 connect -> pending", "#0 routine read(early)");
+        assertThat(seam.log())
+                .as(this::describe)
+                .containsSubsequence(
+                        "#0 readFileEx -> done",
+                        "createInstance -> #1",
+                        "#1 connect -> pending",
+                        "#0 routine read(early)");
         assertThat(alice.received()).as(this::describe).containsExactly("early");
     }
 
@@ -79,9 +103,15 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         expectCalls(0, "routine write(ok)", "readFileEx -> pending");
         assertThat(alice.received()).as(this::describe).containsExactly("hello");
         // Each routine ran inside an alertable wait, which then returned WAIT_IO_COMPLETION.
-        assertThat(seam.log()).as(this::describe).containsSubsequence("#0 routine read(hello)",
-                "#0 writeFileEx(hello) -> pending", "waitAlertable -> IO_COMPLETION", "#0 routine write(ok)",
-                "#0 readFileEx -> pending", "waitAlertable -> IO_COMPLETION");
+        assertThat(seam.log())
+                .as(this::describe)
+                .containsSubsequence(
+                        "#0 routine read(hello)",
+                        "#0 writeFileEx(hello) -> pending",
+                        "waitAlertable -> IO_COMPLETION",
+                        "#0 routine write(ok)",
+                        "#0 readFileEx -> pending",
+                        "waitAlertable -> IO_COMPLETION");
         assertThat(server.stats().messagesIn()).as(this::describe).isEqualTo(1);
         assertThat(server.stats().messagesOut()).as(this::describe).isEqualTo(1);
     }
@@ -111,7 +141,8 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
         alice.failsWrite(new IOException("ERROR_BROKEN_PIPE"));
         expectCalls(0, "routine write(IOException)", "close");
-        assertThat(handler.events()).as(this::describe)
+        assertThat(handler.events())
+                .as(this::describe)
                 .containsExactly("connect alice", "message alice: x", "disconnect alice");
         assertThat(alice.received()).as(this::describe).isEmpty();
     }
@@ -122,8 +153,14 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         start(4);
         ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sendsBrokenFrame(reason);
-        expectCalls(0, "routine read(ProtocolException)", "writeErrorEx(" + reason + ") -> done", "routine write(ok)",
-                "flushEx -> done", "routine flush(ok)", "close"); // FlushFileBuffers, then DisconnectNamedPipe
+        expectCalls(
+                0,
+                "routine read(ProtocolException)",
+                "writeErrorEx(" + reason + ") -> done",
+                "routine write(ok)",
+                "flushEx -> done",
+                "routine flush(ok)",
+                "close"); // FlushFileBuffers, then DisconnectNamedPipe
         assertThat(alice.received()).as(this::describe).containsExactly("error: " + reason);
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice", "disconnect alice");
         assertThat(server.stats().errorFrames()).as(this::describe).isEqualTo(1);
@@ -143,7 +180,9 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         expectCalls(1, "connect -> pending"); // the server carries on
         ScriptedClient bob = seam.clientConnects("bob");
         bob.sends("ping");
-        eventually().untilAsserted(() -> assertThat(bob.received()).as(this::describe).containsExactly("ping"));
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(bob.received()).as(this::describe).containsExactly("ping"));
     }
 
     @Test
@@ -165,7 +204,8 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sends("x");
         expectCalls(0, "routine read(x)", "writeFileEx(x) -> IOException", "close");
-        assertThat(handler.events()).as(this::describe)
+        assertThat(handler.events())
+                .as(this::describe)
                 .containsExactly("connect alice", "message alice: x", "disconnect alice");
     }
 
@@ -192,7 +232,8 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         // QueueUserAPC brings the push to the loop; it is written at once, and the outstanding
         // read is neither cancelled nor started again.
         expectCalls(0, "writeFileEx(news) -> done", "routine write(ok)");
-        assertThat(seam.log()).as(this::describe)
+        assertThat(seam.log())
+                .as(this::describe)
                 .containsSubsequence("queueUserApc (off the loop)", "apc", "#0 writeFileEx(news) -> done");
         assertThat(alice.received()).as(this::describe).containsExactly("news");
 
@@ -225,7 +266,8 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         ScriptedClient carol = seam.clientConnects("carol");
         bob.sends("ping");
         expectEcho(1, "ping"); // the loop has gone round since bob connected
-        assertThat(carol.instance()).as("two connected, maxInstances=2: carol waits; %s", describe())
+        assertThat(carol.instance())
+                .as("two connected, maxInstances=2: carol waits; %s", describe())
                 .isEqualTo(-1);
         assertThat(seam.instancesCreated()).as(this::describe).isEqualTo(2);
 
@@ -233,16 +275,22 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         expectCalls(0, "routine read(EOFException)", "flushEx -> done", "routine flush(ok)", "close");
         // The freed place gets a new instance, whose ConnectNamedPipe finds carol already there.
         expectCalls(2, "connect -> connected", "readFileEx -> pending");
-        assertThat(seam.log()).as(this::describe).containsSubsequence("#0 close", "createInstance -> #2",
-                "#2 connect -> connected", "event.set", "waitAlertable -> SIGNALLED", "#2 readFileEx -> pending");
+        assertThat(seam.log())
+                .as(this::describe)
+                .containsSubsequence(
+                        "#0 close",
+                        "createInstance -> #2",
+                        "#2 connect -> connected",
+                        "event.set",
+                        "waitAlertable -> SIGNALLED",
+                        "#2 readFileEx -> pending");
         carol.sends("at last");
         expectEcho(2, "at last");
         assertThat(seam.instancesCreated()).as(this::describe).isEqualTo(3);
     }
 
     @Test
-    void aConnectStartedWhenASessionEndsIsFinishedWithGetOverlappedResultBeforeItCountsAsAClient()
-            throws Exception {
+    void aConnectStartedWhenASessionEndsIsFinishedWithGetOverlappedResultBeforeItCountsAsAClient() throws Exception {
         start(2);
         ScriptedClient alice = connectedAndReading("alice", 0);
         ScriptedClient bob = connectedAndReading("bob", 1); // maxInstances reached: no instance waits
@@ -256,14 +304,18 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         // Closing fails #2's pending connect, which sets the connect event: the engine must ask
         // GetOverlappedResult how the connect ended before it takes #2 for a client.
         CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-        eventually().untilAsserted(() -> assertThat(seam.log()).as(this::describe).contains("stopAccepting"));
+        eventually()
+                .untilAsserted(() -> assertThat(seam.log()).as(this::describe).contains("stopAccepting"));
         bob.finishesWrite();
         closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        assertThat(handler.events()).as("only real clients connect; %s", describe())
-                .filteredOn(e -> e.startsWith("connect ")).containsExactly("connect alice", "connect bob");
+        assertThat(handler.events())
+                .as("only real clients connect; %s", describe())
+                .filteredOn(e -> e.startsWith("connect "))
+                .containsExactly("connect alice", "connect bob");
         assertThat(server.stats().accepted()).as(this::describe).isEqualTo(2);
-        assertThat(seam.callsOn(2)).as(this::describe)
+        assertThat(seam.callsOn(2))
+                .as(this::describe)
                 .containsExactly("connect -> pending", "getOverlappedResult -> ClosedChannelException", "close");
     }
 
@@ -280,9 +332,13 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
         // QueueUserAPC from the closing thread; the loop runs it inside its alertable wait.
-        eventually().untilAsserted(() -> assertThat(seam.log()).as(this::describe)
-                .containsSubsequence("queueUserApc (off the loop)", "apc", "stopAccepting"));
-        assertThat(closing).as("close waits for the reply it owes; %s", describe()).isNotDone();
+        eventually()
+                .untilAsserted(() -> assertThat(seam.log())
+                        .as(this::describe)
+                        .containsSubsequence("queueUserApc (off the loop)", "apc", "stopAccepting"));
+        assertThat(closing)
+                .as("close waits for the reply it owes; %s", describe())
+                .isNotDone();
 
         alice.finishesWrite();
         closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -309,7 +365,11 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
     /** The request {@code message} just sent on {@code instance} is read and answered at once; the next read starts. */
     private void expectEcho(int instance, String message) {
-        expectCalls(instance, "routine read(" + message + ")", "writeFileEx(" + message + ") -> done",
-                "routine write(ok)", "readFileEx -> pending");
+        expectCalls(
+                instance,
+                "routine read(" + message + ")",
+                "writeFileEx(" + message + ") -> done",
+                "routine write(ok)",
+                "readFileEx -> pending");
     }
 }

@@ -57,8 +57,7 @@ final class FakePipeSystem extends ScriptedSeam {
     }
 
     /** A routine or an APC waiting for the loop's next alertable wait. */
-    private record Queued(String label, Runnable work) {
-    }
+    private record Queued(String label, Runnable work) {}
 
     // Guarded by the call log's lock.
     private final ScriptedFailures<Call> scriptedFailures = new ScriptedFailures<>(Call.class);
@@ -103,7 +102,7 @@ final class FakePipeSystem extends ScriptedSeam {
             return calls.locked(() -> {
                 calls.onLoopThread("createEvent");
                 calls.record("createEvent(" + initiallySet + ")");
-                return new ManualResetEvent(calls, "", initiallySet, () -> { });
+                return new ManualResetEvent(calls, "", initiallySet, () -> {});
             });
         }
 
@@ -361,7 +360,8 @@ final class FakePipeSystem extends ScriptedSeam {
             ReadRoutine routine = reading;
             reading = null;
             if (outcome instanceof byte[] message) {
-                queue("#" + number + " routine read(" + new String(message, UTF_8) + ")",
+                queue(
+                        "#" + number + " routine read(" + new String(message, UTF_8) + ")",
                         () -> routine.completed(null, message));
             } else {
                 IOException failure = (IOException) outcome;
@@ -374,7 +374,8 @@ final class FakePipeSystem extends ScriptedSeam {
             WriteRoutine routine = writing;
             writing = null;
             writingFrame = null;
-            queue("#" + number + " routine write(" + (failure == null ? "ok" : name(failure)) + ")",
+            queue(
+                    "#" + number + " routine write(" + (failure == null ? "ok" : name(failure)) + ")",
                     () -> routine.completed(failure));
         }
 

@@ -5,6 +5,7 @@ import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerStats;
+import dev.pipelab.api.protocol.ProtocolException;
 import dev.pipelab.spi.engine.LoopBackoff;
 import dev.pipelab.spi.engine.LoopSession;
 import dev.pipelab.spi.engine.LoopTicker;
@@ -16,14 +17,14 @@ import dev.pipelab.spi.os.OperationAbortedException;
 import dev.pipelab.spi.os.OverlappedInstance;
 import dev.pipelab.spi.os.OverlappedPipe;
 import dev.pipelab.spi.os.PipeSystem;
-import dev.pipelab.api.protocol.ProtocolException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,11 +98,17 @@ public final class OverlappedPipeServer implements PipeServer {
     private static final Logger log = LoggerFactory.getLogger(OverlappedPipeServer.class);
     /** The sample's INSTANCES: instances created at start; more are added as clients come. */
     static final int INITIAL_INSTANCES = 4;
+
     private static final Duration TICK = Duration.ofMillis(100);
     private static final Duration JOIN_MARGIN = Duration.ofSeconds(10);
 
     /** The sample's three states of an instance, and the flush before a graceful disconnect. */
-    enum State { CONNECTING, READING, WRITING, FLUSHING }
+    enum State {
+        CONNECTING,
+        READING,
+        WRITING,
+        FLUSHING
+    }
 
     /** The sample's PIPEINST: one instance, its state, its session and its pending operation. */
     static final class PipeInst {
@@ -122,7 +129,8 @@ public final class OverlappedPipeServer implements PipeServer {
     private final ServerCounters counters = new ServerCounters();
     private final List<PipeInst> instances = new ArrayList<>(); // the loop's own
     private final List<OverlappedInstance> handles = new ArrayList<>(); // the wait array
-    private volatile int[] census = new int[State.values().length]; // instances by state, as of the last sweep
+    private volatile Map<State, Integer> census =
+            new EnumMap<>(State.class); // instances by state, as of the last sweep
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private int sessions; // instances with a session
     private int awaitingClient; // instances with a ConnectNamedPipe pending
@@ -373,14 +381,14 @@ public final class OverlappedPipeServer implements PipeServer {
         List<PipeInst> again = List.copyOf(connectAgain);
         connectAgain.clear();
         again.forEach(this::connectToNewClient);
-        int[] byState = new int[State.values().length];
+        Map<State, Integer> byState = new EnumMap<>(State.class);
         for (PipeInst p : instances) {
-            byState[p.state.ordinal()]++;
+            byState.merge(p.state, 1, Integer::sum);
             if (p.session != null) {
                 switch (p.session.due(now)) {
                     case DISCONNECT -> disconnectAndReconnect(p); // the grace period is over
                     case CLOSE_IDLE -> p.session.close();
-                    case NOTHING -> { }
+                    case NOTHING -> {}
                 }
             }
         }
@@ -433,10 +441,13 @@ public final class OverlappedPipeServer implements PipeServer {
 
     @Override
     public String toString() {
-        int[] byState = census;
-        return "OverlappedPipeServer[" + config.address() + ", instances=" + IntStream.of(byState).sum() + ", CONNECTING="
-                + byState[0] + ", READING=" + byState[1] + ", WRITING=" + byState[2] + ", FLUSHING=" + byState[3]
-                + ", " + counters
+        Map<State, Integer> byState = census;
+        StringBuilder states = new StringBuilder();
+        for (State state : State.values()) {
+            states.append(", ").append(state).append('=').append(byState.getOrDefault(state, 0));
+        }
+        return "OverlappedPipeServer[" + config.address() + ", instances="
+                + byState.values().stream().mapToInt(Integer::intValue).sum() + states + ", " + counters
                 + (failure != null ? ", failed: " + failure : "") + "]";
     }
 

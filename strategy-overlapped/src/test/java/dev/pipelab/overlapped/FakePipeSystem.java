@@ -57,10 +57,15 @@ final class FakePipeSystem extends ScriptedSeam {
      * @param signalled the instances whose events were set at that moment
      * @param served the instance reported
      */
-    record Wait(int first, List<Integer> signalled, int served) {
-    }
+    record Wait(int first, List<Integer> signalled, int served) {}
 
-    private enum Operation { NONE, CONNECT, READ, WRITE, FLUSH }
+    private enum Operation {
+        NONE,
+        CONNECT,
+        READ,
+        WRITE,
+        FLUSH
+    }
 
     // Guarded by the call log's lock.
     private final ScriptedFailures<Call> scriptedFailures = new ScriptedFailures<>(Call.class);
@@ -439,8 +444,8 @@ final class FakePipeSystem extends ScriptedSeam {
 
         @Override
         public String toString() {
-            return "#" + number + (client != null ? " " + client : "") + " " + started
-                    + (pending ? " pending" : "") + (event.isSet() ? ", signalled" : "");
+            return "#" + number + (client != null ? " " + client : "") + " " + started + (pending ? " pending" : "")
+                    + (event.isSet() ? ", signalled" : "");
         }
     }
 }

@@ -58,7 +58,9 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice", "message alice: hello");
         assertThat(server.stats().messagesIn()).as(this::describe).isEqualTo(1);
         assertThat(server.stats().messagesOut()).as(this::describe).isEqualTo(1);
-        assertThat(seam.instancesCreated()).as("min(4, maxInstances=1); %s", describe()).isEqualTo(1);
+        assertThat(seam.instancesCreated())
+                .as("min(4, maxInstances=1); %s", describe())
+                .isEqualTo(1);
     }
 
     @Test
@@ -68,13 +70,18 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         // ERROR_PIPE_CONNECTED starts no operation and sets no event: unless the engine sets it,
         // the wait never comes back to this instance. There is no result to fetch before reading.
         expectCalls(0, "connect -> connected", "event.set", "read -> pending");
-        assertThat(seam.log()).as(this::describe)
+        assertThat(seam.log())
+                .as(this::describe)
                 .containsSubsequence("#0 event.set", "waitForAny(first=0) -> 0, signalled [0]", "#0 read -> pending");
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice");
 
         alice.sends("hi");
         // A write that finishes at once leaves its event set: the next wait brings the loop back.
-        expectCalls(0, "getOverlappedResult -> true", "write(hi) -> done", "getOverlappedResult -> true",
+        expectCalls(
+                0,
+                "getOverlappedResult -> true",
+                "write(hi) -> done",
+                "getOverlappedResult -> true",
                 "read -> pending");
         assertThat(alice.received()).as(this::describe).containsExactly("hi");
     }
@@ -90,10 +97,16 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
         alice.closesItsEnd();
         // The session is over: FlushFileBuffers first, since DisconnectNamedPipe discards what is unread.
-        expectCalls(0, "getOverlappedResult -> EOFException", "flush -> done", "getOverlappedResult -> true",
-                "disconnect", "connect -> pending");
+        expectCalls(
+                0,
+                "getOverlappedResult -> EOFException",
+                "flush -> done",
+                "getOverlappedResult -> true",
+                "disconnect",
+                "connect -> pending");
         assertThat(alice.wasDisconnected()).as(this::describe).isTrue();
-        assertThat(handler.events()).as(this::describe)
+        assertThat(handler.events())
+                .as(this::describe)
                 .containsExactly("connect alice", "message alice: one", "disconnect alice");
 
         aNewClientIsServedOn(0, "bob");
@@ -112,7 +125,8 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
         alice.failsWrite(new IOException("ERROR_BROKEN_PIPE"));
         expectCalls(0, "getOverlappedResult -> IOException", "disconnect", "connect -> pending");
-        assertThat(handler.events()).as(this::describe)
+        assertThat(handler.events())
+                .as(this::describe)
                 .containsExactly("connect alice", "message alice: x", "disconnect alice");
         assertThat(alice.received()).as(this::describe).isEmpty();
 
@@ -140,7 +154,8 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sends("x");
         expectCalls(0, "getOverlappedResult -> true", "write(x) -> IOException", "disconnect", "connect -> pending");
-        assertThat(handler.events()).as(this::describe)
+        assertThat(handler.events())
+                .as(this::describe)
                 .containsExactly("connect alice", "message alice: x", "disconnect alice");
 
         aNewClientIsServedOn(0, "bob");
@@ -152,8 +167,14 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         start(1);
         ScriptedClient alice = connectedAndReading("alice", 0);
         alice.sendsBrokenFrame(reason);
-        expectCalls(0, "getOverlappedResult -> ProtocolException", "writeError(" + reason + ") -> done",
-                "getOverlappedResult -> true", "flush -> done", "getOverlappedResult -> true", "disconnect",
+        expectCalls(
+                0,
+                "getOverlappedResult -> ProtocolException",
+                "writeError(" + reason + ") -> done",
+                "getOverlappedResult -> true",
+                "flush -> done",
+                "getOverlappedResult -> true",
+                "disconnect",
                 "connect -> pending");
         assertThat(alice.received()).as(this::describe).containsExactly("error: " + reason);
         assertThat(handler.events()).as(this::describe).containsExactly("connect alice", "disconnect alice");
@@ -185,9 +206,15 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         push("alice", "news");
         // The wake event brings the loop round; CancelIoEx ends the read as aborted, and the
         // aborted read is finished like any other, into WRITING.
-        expectCalls(0, "cancelIo", "getOverlappedResult -> OperationAbortedException", "write(news) -> done",
-                "getOverlappedResult -> true", "read -> pending");
-        assertThat(seam.log()).as(this::describe)
+        expectCalls(
+                0,
+                "cancelIo",
+                "getOverlappedResult -> OperationAbortedException",
+                "write(news) -> done",
+                "getOverlappedResult -> true",
+                "read -> pending");
+        assertThat(seam.log())
+                .as(this::describe)
                 .containsSubsequence("wake (off the loop)", "waitForAny(first=1) -> wake", "#0 cancelIo");
         assertThat(alice.received()).as(this::describe).containsExactly("news");
 
@@ -205,11 +232,17 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
         alice.sends("e2e4");
         expectCalls(0, "getOverlappedResult -> true", "read -> pending"); // no reply to the sender
-        expectCalls(1, "cancelIo", "getOverlappedResult -> OperationAbortedException", "write(e2e4) -> done",
-                "getOverlappedResult -> true", "read -> pending");
+        expectCalls(
+                1,
+                "cancelIo",
+                "getOverlappedResult -> OperationAbortedException",
+                "write(e2e4) -> done",
+                "getOverlappedResult -> true",
+                "read -> pending");
         assertThat(bob.received()).as(this::describe).containsExactly("e2e4");
         assertThat(alice.received()).as(this::describe).isEmpty();
-        assertThat(seam.log()).as("pushed on the loop thread: no wake needed; %s", describe())
+        assertThat(seam.log())
+                .as("pushed on the loop thread: no wake needed; %s", describe())
                 .noneMatch(entry -> entry.startsWith("wake"));
     }
 
@@ -223,23 +256,35 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         for (int i = 0; i < 3; i++) {
             clients.add(connectedAndReading("client" + i, i));
         }
-        assertThat(seam.instancesCreated()).as("one of four still free: no growth; %s", describe()).isEqualTo(4);
+        assertThat(seam.instancesCreated())
+                .as("one of four still free: no growth; %s", describe())
+                .isEqualTo(4);
 
         clients.add(connectedAndReading("client3", 3));
         expectCalls(4, "connect -> pending"); // all four busy: a fifth waits for the next client
         clients.add(connectedAndReading("client4", 4));
         expectCalls(5, "connect -> pending");
         clients.add(connectedAndReading("client5", 5));
-        assertThat(seam.instancesCreated()).as("maxInstances=6 reached; %s", describe()).isEqualTo(6);
+        assertThat(seam.instancesCreated())
+                .as("maxInstances=6 reached; %s", describe())
+                .isEqualTo(6);
         expectState("instances=6");
 
         ScriptedClient late = seam.clientConnects("late");
-        assertThat(late.instance()).as("every instance is busy: the client waits in the backlog; %s", describe())
+        assertThat(late.instance())
+                .as("every instance is busy: the client waits in the backlog; %s", describe())
                 .isEqualTo(-1);
         clients.get(2).closesItsEnd();
         // The freed instance's ConnectNamedPipe finds the waiting client already there.
-        expectCalls(2, "getOverlappedResult -> EOFException", "flush -> done", "getOverlappedResult -> true",
-                "disconnect", "connect -> connected", "event.set", "read -> pending");
+        expectCalls(
+                2,
+                "getOverlappedResult -> EOFException",
+                "flush -> done",
+                "getOverlappedResult -> true",
+                "disconnect",
+                "connect -> connected",
+                "event.set",
+                "read -> pending");
         assertThat(late.instance()).as(this::describe).isEqualTo(2);
         late.sends("at last");
         expectEcho(2, "at last");
@@ -263,13 +308,17 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         // Every client is waiting with its requests sent: each connect finds one, and every read
         // and write finishes at once, so every instance's event is set at nearly every wait.
         start(instances);
-        eventually().untilAsserted(() -> assertThat(clients)
-                .as(this::describe).allSatisfy(c -> assertThat(c.received()).hasSize(requests)));
+        eventually()
+                .untilAsserted(() -> assertThat(clients)
+                        .as(this::describe)
+                        .allSatisfy(c -> assertThat(c.received()).hasSize(requests)));
 
         List<Wait> waits = seam.waits();
         assertThat(starvedInstances(waits)).as(this::describe).isEmpty();
         List<Wait> opening = waits.subList(0, 2 * instances);
-        assertThat(opening).extracting(Wait::served).as(this::describe)
+        assertThat(opening)
+                .extracting(Wait::served)
+                .as(this::describe)
                 .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
         // Instances are added as clients are served, so the first waits see fewer ready; from the
         // first wait at which all are ready, one round serves every one of them once.
@@ -277,8 +326,10 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         while (waits.get(allReady).signalled().size() < instances) {
             allReady++;
         }
-        assertThat(waits.subList(allReady, allReady + instances)).extracting(Wait::served)
-                .as("one round once all %d are ready; %s", instances, describe()).doesNotHaveDuplicates();
+        assertThat(waits.subList(allReady, allReady + instances))
+                .extracting(Wait::served)
+                .as("one round once all %d are ready; %s", instances, describe())
+                .doesNotHaveDuplicates();
     }
 
     /**
@@ -297,7 +348,8 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
             }
             List<Wait> between = waits.subList(before, k + 1);
             for (int other : now.signalled()) {
-                boolean readyAllAlong = between.stream().allMatch(w -> w.signalled().contains(other));
+                boolean readyAllAlong =
+                        between.stream().allMatch(w -> w.signalled().contains(other));
                 boolean servedMeanwhile = between.stream().anyMatch(w -> w.served() == other);
                 if (other != now.served() && readyAllAlong && !servedMeanwhile) {
                     starved.add("#" + other + " ready at waits " + (before + 1) + ".." + (k + 1) + " while #"
@@ -319,19 +371,34 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
         expectCalls(0, "getOverlappedResult -> true", "write(last) -> pending");
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-        eventually().untilAsserted(() -> assertThat(seam.log()).as(this::describe).contains("stopAccepting"));
-        assertThat(closing).as("close waits for the reply it owes; %s", describe()).isNotDone();
+        eventually()
+                .untilAsserted(() -> assertThat(seam.log()).as(this::describe).contains("stopAccepting"));
+        assertThat(closing)
+                .as("close waits for the reply it owes; %s", describe())
+                .isNotDone();
 
         alice.finishesWrite();
         closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         // Retired, not reconnected: its event is reset so that nothing brings the loop back to it.
-        expectCalls(0, "getOverlappedResult -> true", "flush -> done", "getOverlappedResult -> true", "disconnect",
-                "event.reset", "close");
+        expectCalls(
+                0,
+                "getOverlappedResult -> true",
+                "flush -> done",
+                "getOverlappedResult -> true",
+                "disconnect",
+                "event.reset",
+                "close");
         assertThat(alice.received()).as(this::describe).containsExactly("last");
         assertThat(handler.events()).as(this::describe).endsWith("disconnect alice");
-        assertThat(seam.log()).as(this::describe)
-                .containsSubsequence("wake (off the loop)", "stopAccepting", "#0 flush -> done", "#0 disconnect",
-                        "#0 close", "close");
+        assertThat(seam.log())
+                .as(this::describe)
+                .containsSubsequence(
+                        "wake (off the loop)",
+                        "stopAccepting",
+                        "#0 flush -> done",
+                        "#0 disconnect",
+                        "#0 close",
+                        "close");
     }
 
     @Test
@@ -372,8 +439,12 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
     /** The request {@code message} just sent on {@code instance} is read and answered at once; the next read starts. */
     private void expectEcho(int instance, String message) {
-        expectCalls(instance, "getOverlappedResult -> true", "write(" + message + ") -> done",
-                "getOverlappedResult -> true", "read -> pending");
+        expectCalls(
+                instance,
+                "getOverlappedResult -> true",
+                "write(" + message + ") -> done",
+                "getOverlappedResult -> true",
+                "read -> pending");
     }
 
     /** A new client connects to {@code instance} and gets its request echoed: the instance serves again. */
@@ -385,6 +456,8 @@ class OverlappedStateMachineTest extends StateMachineSupport<FakePipeSystem> {
     }
 
     private void expectState(String state) {
-        eventually().untilAsserted(() -> assertThat(server.toString()).as(this::describe).contains(state));
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(server.toString()).as(this::describe).contains(state));
     }
 }

@@ -30,7 +30,9 @@ public abstract class AccessContract extends ContractSupport {
     @Test
     void createsTheSocketOwnerOnlyInADirectoryOnlyTheOwnerCanEnter() throws IOException {
         Path socket = dir.resolve("made/by/pipelab/s.sock");
-        PipeServer server = track(factory().create(PipeServerConfig.builder(socket.toString()).build(), handler)).start();
+        PipeServer server = track(factory()
+                        .create(PipeServerConfig.builder(socket.toString()).build(), handler))
+                .start();
         assertThat(mode(socket)).as("%s", server).isEqualTo("rw-------");
         assertThat(mode(socket.getParent())).isEqualTo("rwx------");
     }
@@ -48,10 +50,13 @@ public abstract class AccessContract extends ContractSupport {
         byUser.close();
 
         handler.peers.clear();
-        PipeServer refusing = start(b -> b.allowedUsers(Set.of("somebody-else")).allowedGroups(Set.of("no-such-group")));
+        PipeServer refusing =
+                start(b -> b.allowedUsers(Set.of("somebody-else")).allowedGroups(Set.of("no-such-group")));
         PipeClient probe = connect(refusing);
-        assertThatThrownBy(probe::receive).isInstanceOf(PipeErrorException.class)
-                .hasMessageStartingWith("user " + ME + " (group ").hasMessageContaining("may not connect")
+        assertThatThrownBy(probe::receive)
+                .isInstanceOf(PipeErrorException.class)
+                .hasMessageStartingWith("user " + ME + " (group ")
+                .hasMessageContaining("may not connect")
                 .hasMessageContaining("allowedUsers=[somebody-else]");
         assertThat(probe.receive()).isNull();
         assertThat(handler.peers).as("the handler never saw the refused client").isEmpty();
@@ -74,59 +79,78 @@ public abstract class AccessContract extends ContractSupport {
     void aSecondServerOnALiveEndpointFailsWhateverItsOptions() throws IOException {
         PipeServer first = start();
         PipeServerConfig other = PipeServerConfig.builder(first.address().value())
-                .socketFileMode(PosixFilePermissions.fromString("rw-rw-rw-")).allowedUsers(Set.of(ME))
-                .maxInstances(1).build();
+                .socketFileMode(PosixFilePermissions.fromString("rw-rw-rw-"))
+                .allowedUsers(Set.of(ME))
+                .maxInstances(1)
+                .build();
         PipeServer second = track(factory().create(other, handler));
         assertThatThrownBy(second::start).hasMessageContaining("already in use by a running server");
-        assertThat(mode(first.address().path())).as("the first server's socket is untouched").isEqualTo("rw-------");
+        assertThat(mode(first.address().path()))
+                .as("the first server's socket is untouched")
+                .isEqualTo("rw-------");
         assertThat(connect(first).request("still mine")).isEqualTo("still mine");
     }
 
     @Test
     void anotherUserCannotReachTheSocketAndIsRefusedWhenItCan() throws Exception {
         assumeTrue(ME.equals("root"), "needs root, to run a client as another user; the tests run as " + ME);
-        assumeTrue(Files.isExecutable(SYSTEM_PYTHON) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+        assumeTrue(
+                Files.isExecutable(SYSTEM_PYTHON) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
                 "needs /usr/bin/python3 and /usr/bin/setpriv to run a client as nobody");
         PipeServer locked = start();
-        assertThat(connectAsNobody(locked.address().path())).as("nobody, default mode").contains("Permission denied");
+        assertThat(connectAsNobody(locked.address().path()))
+                .as("nobody, default mode")
+                .contains("Permission denied");
         locked.close();
 
         // Open the directory and the socket to everyone: now only the allow-list stands in the way.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        PipeServer open = start(b -> b.socketFileMode(PosixFilePermissions.fromString("rw-rw-rw-"))
-                .allowedUsers(Set.of(ME)));
-        assertThat(connectAsNobody(open.address().path())).as("nobody, open socket, allow-list")
+        PipeServer open = start(b ->
+                b.socketFileMode(PosixFilePermissions.fromString("rw-rw-rw-")).allowedUsers(Set.of(ME)));
+        assertThat(connectAsNobody(open.address().path()))
+                .as("nobody, open socket, allow-list")
                 .contains("error frame: user nobody (group nogroup) may not connect");
         assertThat(connect(open).request("root still served")).isEqualTo("root still served");
     }
 
     /** Runs a tiny client as the user nobody; returns what it printed. */
     private String connectAsNobody(Path socket) throws Exception {
-        String client = String.join("\n",
-                "import socket, struct, sys",
-                "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
-                "try:",
-                "    s.connect(sys.argv[1])",
-                "except OSError as e:",
-                "    print('connect failed:', e.strerror); sys.exit(0)",
-                "try:",
-                "    s.sendall(struct.pack('>I', 5) + b'hello')",
-                "except OSError:",
-                "    pass  # a refusing server may have closed already: its error frame is still there to read",
-                "s.settimeout(20)",
-                "head = s.recv(8)",
-                "if len(head) == 8 and struct.unpack('>I', head[:4])[0] == 0x80000000:",
-                "    n = struct.unpack('>I', head[4:])[0]",
-                "    text = b''",
-                "    while len(text) < n:",
-                "        text += s.recv(n - len(text))",
-                "    print('error frame:', text.decode())",
-                "else:",
-                "    print('answered:', head)");
-        Process p = new ProcessBuilder(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
-                "--clear-groups", SYSTEM_PYTHON.toString(), "-c", client, socket.toString()))
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the nobody client ended").isTrue();
+        String client = """
+                import socket, struct, sys
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(sys.argv[1])
+                except OSError as e:
+                    print('connect failed:', e.strerror); sys.exit(0)
+                try:
+                    s.sendall(struct.pack('>I', 5) + b'hello')
+                except OSError:
+                    pass  # a refusing server may have closed already: its error frame is still there to read
+                s.settimeout(20)
+                head = s.recv(8)
+                if len(head) == 8 and struct.unpack('>I', head[:4])[0] == 0x80000000:
+                    n = struct.unpack('>I', head[4:])[0]
+                    text = b''
+                    while len(text) < n:
+                        text += s.recv(n - len(text))
+                    print('error frame:', text.decode())
+                else:
+                    print('answered:', head)
+                """;
+        Process p = new ProcessBuilder(List.of(
+                        "/usr/bin/setpriv",
+                        "--reuid=nobody",
+                        "--regid=nogroup",
+                        "--clear-groups",
+                        SYSTEM_PYTHON.toString(),
+                        "-c",
+                        client,
+                        socket.toString()))
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .as("the nobody client ended")
+                .isTrue();
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 

@@ -27,6 +27,7 @@ public final class ContractHandler implements PipeHandler {
     public final Queue<PeerIdentity> peers = new ConcurrentLinkedQueue<>();
     /** Ids of sessions whose onDisconnect ran, in order. */
     public final Queue<Long> disconnected = new ConcurrentLinkedQueue<>();
+
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
     @Override

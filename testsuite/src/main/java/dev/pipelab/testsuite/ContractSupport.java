@@ -27,6 +27,7 @@ public abstract class ContractSupport {
 
     /** Small enough for fast tests, large enough to span many reads. */
     protected static final int MAX_MESSAGE = 200_000;
+
     protected static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -67,7 +68,9 @@ public abstract class ContractSupport {
 
     protected PipeServerConfig config(UnaryOperator<PipeServerConfig.Builder> tune) {
         return tune.apply(PipeServerConfig.builder(dir.resolve("s.sock").toString())
-                .maxMessageBytes(MAX_MESSAGE).gracePeriod(Duration.ofSeconds(2))).build();
+                        .maxMessageBytes(MAX_MESSAGE)
+                        .gracePeriod(Duration.ofSeconds(2)))
+                .build();
     }
 
     /** A built-in handler, made for the way the engine under test calls handlers. */

@@ -11,12 +11,12 @@ import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.Session;
-import dev.pipelab.spi.diagnostics.ThreadCensus;
 import dev.pipelab.api.handler.AnswerHandler;
 import dev.pipelab.api.handler.BuiltInHandlers;
 import dev.pipelab.api.handler.CounterHandler;
 import dev.pipelab.api.handler.EchoHandler;
 import dev.pipelab.api.protocol.Frames;
+import dev.pipelab.spi.diagnostics.ThreadCensus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +55,7 @@ public abstract class EngineProperties {
 
     /** Small, so that generated sizes reach it often. */
     static final int MAX = 4096;
+
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int EXAMPLES = Integer.getInteger("pipelab.properties.examples", 15);
 
@@ -89,38 +90,50 @@ public abstract class EngineProperties {
     }
 
     /** One client of a conversation: its message sizes, pipelining depth and write chunk. */
-    record ClientScript(List<Integer> sizes, int depth, int chunk) {
-    }
+    record ClientScript(List<Integer> sizes, int depth, int chunk) {}
 
     private static Gen<ClientScript> clientScripts() {
-        return lists().of(sizes()).ofSizeBetween(0, 6)
-                .zip(Generate.range(1, 4), Generate.pick(List.of(1, 3, 7, 64, Integer.MAX_VALUE)),
-                        ClientScript::new);
+        return lists().of(sizes())
+                .ofSizeBetween(0, 6)
+                .zip(Generate.range(1, 4), Generate.pick(List.of(1, 3, 7, 64, Integer.MAX_VALUE)), ClientScript::new);
     }
 
     /** A step of the equivalence property. */
-    enum Step { MESSAGE, NUMBER, NOT_A_NUMBER, TOO_LONG, RESERVED_BIT }
-
-    record Action(Step step, int value) {
+    enum Step {
+        MESSAGE,
+        NUMBER,
+        NOT_A_NUMBER,
+        TOO_LONG,
+        RESERVED_BIT
     }
+
+    record Action(Step step, int value) {}
 
     private static Gen<Action> actions() {
         Gen<Step> steps = Generate.frequency(List.of(
-                Pair.of(4, Generate.constant(Step.MESSAGE)), Pair.of(4, Generate.constant(Step.NUMBER)),
-                Pair.of(1, Generate.constant(Step.NOT_A_NUMBER)), Pair.of(1, Generate.constant(Step.TOO_LONG)),
+                Pair.of(4, Generate.constant(Step.MESSAGE)),
+                Pair.of(4, Generate.constant(Step.NUMBER)),
+                Pair.of(1, Generate.constant(Step.NOT_A_NUMBER)),
+                Pair.of(1, Generate.constant(Step.TOO_LONG)),
                 Pair.of(1, Generate.constant(Step.RESERVED_BIT))));
         return steps.zip(Generate.range(-100, 100), Action::new);
     }
 
     /** The end of a client in the lifecycle property. */
-    enum Ending { STAYS, HALF_FRAME, VANISHES }
-
-    record LifecycleClient(List<Integer> sizes, int reads, Ending ending) {
+    enum Ending {
+        STAYS,
+        HALF_FRAME,
+        VANISHES
     }
 
+    record LifecycleClient(List<Integer> sizes, int reads, Ending ending) {}
+
     private static Gen<LifecycleClient> lifecycleClients() {
-        return lists().of(Generate.range(1, 300)).ofSizeBetween(0, 5)
-                .zip(Generate.range(0, 5), Generate.enumValues(Ending.class),
+        return lists().of(Generate.range(1, 300))
+                .ofSizeBetween(0, 5)
+                .zip(
+                        Generate.range(0, 5),
+                        Generate.enumValues(Ending.class),
                         (sizes, reads, ending) -> new LifecycleClient(sizes, Math.min(reads, sizes.size()), ending));
     }
 
@@ -128,7 +141,8 @@ public abstract class EngineProperties {
 
     @Test
     void everyClientGetsExactlyItsRepliesInOrderByteForByte() {
-        qt().withExamples(EXAMPLES).withShrinkCycles(30)
+        qt().withExamples(EXAMPLES)
+                .withShrinkCycles(30)
                 .forAll(lists().of(clientScripts()).ofSizeBetween(1, 4))
                 .checkAssert(clients -> eachEngine(factory -> conversation(factory, clients)));
     }
@@ -148,12 +162,16 @@ public abstract class EngineProperties {
                             client.write(Frames.encode(message), script.chunk());
                             sent.add(message);
                             while (sent.size() - replies >= script.depth()) {
-                                assertThat(client.read()).as("client %d, reply %d", id, replies).isEqualTo(sent.get(replies));
+                                assertThat(client.read())
+                                        .as("client %d, reply %d", id, replies)
+                                        .isEqualTo(sent.get(replies));
                                 replies++;
                             }
                         }
                         for (; replies < sent.size(); replies++) {
-                            assertThat(client.read()).as("client %d, reply %d", id, replies).isEqualTo(sent.get(replies));
+                            assertThat(client.read())
+                                    .as("client %d, reply %d", id, replies)
+                                    .isEqualTo(sent.get(replies));
                         }
                     }
                     return null;
@@ -165,13 +183,15 @@ public abstract class EngineProperties {
 
     @Test
     void everyEngineProducesTheModelsTranscriptForEchoAnswerAndCounter() {
-        qt().withExamples(EXAMPLES).withShrinkCycles(30)
-                .forAll(Generate.pick(List.of("echo", "answer", "counter")),
+        qt().withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .forAll(
+                        Generate.pick(List.of("echo", "answer", "counter")),
                         lists().of(lists().of(actions()).ofSizeBetween(1, 6)).ofSizeBetween(1, 3))
                 .checkAssert((handler, clients) -> eachEngine(factory -> {
                     Path counterFile = freshDir().resolve("counter");
-                    PipeHandler pipeHandler = BuiltInHandlers.create(handler, factory.handlerConcurrency(),
-                            null, counterFile);
+                    PipeHandler pipeHandler =
+                            BuiltInHandlers.create(handler, factory.handlerConcurrency(), null, counterFile);
                     List<String> observed = new ArrayList<>();
                     try (PipeServer server = start(factory, pipeHandler, b -> b)) {
                         for (List<Action> script : clients) { // one after another: the counter's totals are then fixed
@@ -228,24 +248,25 @@ public abstract class EngineProperties {
                 };
                 String error = switch (a.step()) {
                     case TOO_LONG -> Frames.tooLarge(MAX + 1 + Math.abs(a.value()), MAX);
-                    case RESERVED_BIT -> String.format("reserved bit set in frame length word 0x%08x",
-                            0x8000_0000 | Math.abs(a.value()));
+                    case RESERVED_BIT ->
+                        String.format(
+                                "reserved bit set in frame length word 0x%08x", 0x8000_0000 | Math.abs(a.value()));
                     default -> null;
                 };
                 if (error == null && handler.equals("counter") && a.step() != Step.NUMBER) {
-                    error = "handler failed: counter requests are decimal deltas"
-                            + " like 5 or -3, not '" + text + "'";
+                    error = "handler failed: counter requests are decimal deltas" + " like 5 or -3, not '" + text + "'";
                 }
                 if (error != null) {
                     lines.add("error " + error);
                     lines.add("closed");
                     break;
                 }
-                lines.add("reply " + switch (handler) {
-                    case "echo" -> text;
-                    case "answer" -> AnswerHandler.ANSWER;
-                    default -> Long.toString(total += a.value());
-                });
+                lines.add("reply "
+                        + switch (handler) {
+                            case "echo" -> text;
+                            case "answer" -> AnswerHandler.ANSWER;
+                            default -> Long.toString(total += a.value());
+                        });
             }
         }
         return lines;
@@ -253,8 +274,10 @@ public abstract class EngineProperties {
 
     @Test
     void everyClientSeesEveryOtherClientsBroadcastsOnceInOneOrder() {
-        qt().withExamples(EXAMPLES).withShrinkCycles(30)
-                .forAll(lists().of(lists().of(Generate.range(1, 200)).ofSizeBetween(0, 5)).ofSizeBetween(2, 5))
+        qt().withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .forAll(lists().of(lists().of(Generate.range(1, 200)).ofSizeBetween(0, 5))
+                        .ofSizeBetween(2, 5))
                 .checkAssert(players -> eachEngine(factory -> broadcast(factory, players)));
     }
 
@@ -293,13 +316,20 @@ public abstract class EngineProperties {
                 List<List<String>> heard = runAll(work);
                 for (int x = 0; x < players.size(); x++) {
                     String me = x + ":";
-                    assertThat(heard.get(x)).as("player %d", x).doesNotHaveDuplicates().noneMatch(m -> m.startsWith(me))
+                    assertThat(heard.get(x))
+                            .as("player %d", x)
+                            .doesNotHaveDuplicates()
+                            .noneMatch(m -> m.startsWith(me))
                             .hasSize(total - players.get(x).size());
                     for (int y = x + 1; y < players.size(); y++) {
                         String other = y + ":";
-                        assertThat(heard.get(x).stream().filter(m -> !m.startsWith(other)).toList())
+                        assertThat(heard.get(x).stream()
+                                        .filter(m -> !m.startsWith(other))
+                                        .toList())
                                 .as("players %d and %d hear the others in one order", x, y)
-                                .isEqualTo(heard.get(y).stream().filter(m -> !m.startsWith(me)).toList());
+                                .isEqualTo(heard.get(y).stream()
+                                        .filter(m -> !m.startsWith(me))
+                                        .toList());
                     }
                 }
             } finally {
@@ -328,21 +358,31 @@ public abstract class EngineProperties {
 
     @Test
     void theCounterLosesNoAcknowledgedUpdateEvenAcrossARestart() {
-        qt().withExamples(EXAMPLES).withShrinkCycles(30)
-                .forAll(lists().of(lists().of(Generate.range(-1000, 1000)).ofSizeBetween(0, 10)).ofSizeBetween(1, 4))
+        qt().withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .forAll(lists().of(lists().of(Generate.range(-1000, 1000)).ofSizeBetween(0, 10))
+                        .ofSizeBetween(1, 4))
                 .checkAssert(clients -> eachEngine(factory -> {
                     Path file = freshDir().resolve("counter");
-                    long sum = clients.stream().flatMap(List::stream).mapToLong(Integer::longValue).sum();
-                    try (PipeServer server = start(factory,
-                            BuiltInHandlers.create("counter", factory.handlerConcurrency(), null, file), b -> b)) {
+                    long sum = clients.stream()
+                            .flatMap(List::stream)
+                            .mapToLong(Integer::longValue)
+                            .sum();
+                    try (PipeServer server = start(
+                            factory,
+                            BuiltInHandlers.create("counter", factory.handlerConcurrency(), null, file),
+                            b -> b)) {
                         List<Callable<Void>> work = new ArrayList<>();
                         for (List<Integer> deltas : clients) {
                             work.add(() -> {
                                 try (RawClient c = RawClient.connect(server)) {
                                     for (int d : deltas) {
-                                        c.write(Frames.encode(Integer.toString(d).getBytes(StandardCharsets.US_ASCII)),
+                                        c.write(
+                                                Frames.encode(
+                                                        Integer.toString(d).getBytes(StandardCharsets.US_ASCII)),
                                                 Integer.MAX_VALUE);
-                                        assertThat(new String(c.read(), StandardCharsets.US_ASCII)).matches("-?[0-9]+");
+                                        assertThat(new String(c.read(), StandardCharsets.US_ASCII))
+                                                .matches("-?[0-9]+");
                                     }
                                 }
                                 return null;
@@ -350,12 +390,17 @@ public abstract class EngineProperties {
                         }
                         runAll(work);
                     }
-                    assertThat(CounterHandler.readTotal(file)).as("the file after a graceful stop").isEqualTo(sum);
-                    try (PipeServer restarted = start(factory,
-                            BuiltInHandlers.create("counter", factory.handlerConcurrency(), null, file), b -> b);
+                    assertThat(CounterHandler.readTotal(file))
+                            .as("the file after a graceful stop")
+                            .isEqualTo(sum);
+                    try (PipeServer restarted = start(
+                                    factory,
+                                    BuiltInHandlers.create("counter", factory.handlerConcurrency(), null, file),
+                                    b -> b);
                             RawClient c = RawClient.connect(restarted)) {
                         c.write(Frames.encode("0".getBytes(StandardCharsets.US_ASCII)), Integer.MAX_VALUE);
-                        assertThat(new String(c.read(), StandardCharsets.US_ASCII)).as("after a restart")
+                        assertThat(new String(c.read(), StandardCharsets.US_ASCII))
+                                .as("after a restart")
                                 .isEqualTo(Long.toString(sum));
                     }
                 }));
@@ -363,7 +408,8 @@ public abstract class EngineProperties {
 
     @Test
     void noActionSequenceHangsLeaksOrLosesAReplyOwedToAConnectedClient() {
-        qt().withExamples(EXAMPLES).withShrinkCycles(30)
+        qt().withExamples(EXAMPLES)
+                .withShrinkCycles(30)
                 .forAll(lists().of(lifecycleClients()).ofSizeBetween(1, 3))
                 .checkAssert(clients -> eachEngine(factory -> lifecycle(factory, clients)));
     }
@@ -401,7 +447,7 @@ public abstract class EngineProperties {
                 switch (script.ending()) {
                     case HALF_FRAME -> client.write(ByteBuffer.wrap(new byte[] {0, 0}), Integer.MAX_VALUE);
                     case VANISHES -> client.close();
-                    case STAYS -> { }
+                    case STAYS -> {}
                 }
             }
             for (int c = 0; c < scripts.size(); c++) { // the server has read what the connected sent
@@ -417,9 +463,13 @@ public abstract class EngineProperties {
                 }
                 RawClient client = clients.get(c);
                 for (int i = received.get(c); i < sent.get(c).size(); i++) {
-                    assertThat(client.read()).as("owed reply %d of client %d", i, c).isEqualTo(sent.get(c).get(i));
+                    assertThat(client.read())
+                            .as("owed reply %d of client %d", i, c)
+                            .isEqualTo(sent.get(c).get(i));
                 }
-                assertThat(client.read()).as("client %d disconnected after its replies", c).isNull();
+                assertThat(client.read())
+                        .as("client %d disconnected after its replies", c)
+                        .isNull();
             }
             closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(ThreadCensus.of("pipelab-").all()).as("threads left").isEmpty();
@@ -450,11 +500,19 @@ public abstract class EngineProperties {
         }
     }
 
-    private PipeServer start(PipeServerFactory factory, PipeHandler handler,
-            java.util.function.UnaryOperator<PipeServerConfig.Builder> tune) throws IOException {
+    private PipeServer start(
+            PipeServerFactory factory,
+            PipeHandler handler,
+            java.util.function.UnaryOperator<PipeServerConfig.Builder> tune)
+            throws IOException {
         Path socket = freshDir().resolve("p.sock");
-        return factory.create(tune.apply(PipeServerConfig.builder(socket.toString()).maxMessageBytes(MAX)
-                .gracePeriod(Duration.ofSeconds(2))).build(), handler).start();
+        return factory.create(
+                        tune.apply(PipeServerConfig.builder(socket.toString())
+                                        .maxMessageBytes(MAX)
+                                        .gracePeriod(Duration.ofSeconds(2)))
+                                .build(),
+                        handler)
+                .start();
     }
 
     private Path freshDir() throws IOException {

@@ -42,7 +42,8 @@ public abstract class HostileClientContract extends ContractSupport {
         PipeClient good = connect(server);
         PipeClient bad = connect(server);
         bad.sendRaw(ByteBuffer.allocate(4).putInt(0, Integer.MAX_VALUE));
-        assertThatThrownBy(bad::receive).isInstanceOf(PipeErrorException.class)
+        assertThatThrownBy(bad::receive)
+                .isInstanceOf(PipeErrorException.class)
                 .hasMessage("message of 2147483647 bytes exceeds maxMessageBytes=" + MAX_MESSAGE);
         stillServed(server, good, "after a huge length");
     }
@@ -69,8 +70,10 @@ public abstract class HostileClientContract extends ContractSupport {
                 }
                 if (error != null) {
                     expectedErrors++;
-                    assertThatThrownBy(bad::receive).as("seed %d, client %d", seed, i)
-                            .isInstanceOf(PipeErrorException.class).hasMessage(error);
+                    assertThatThrownBy(bad::receive)
+                            .as("seed %d, client %d", seed, i)
+                            .isInstanceOf(PipeErrorException.class)
+                            .hasMessage(error);
                 }
             }
             stillServed(server, good, "after garbage " + i);
@@ -115,7 +118,8 @@ public abstract class HostileClientContract extends ContractSupport {
             }
         }
         // Storm clients may still sit in the backlog: wait until every one was accepted and is gone.
-        await().atMost(WAIT).until(() -> server.stats().accepted() == 301 && server.stats().active() == 1);
+        await().atMost(WAIT)
+                .until(() -> server.stats().accepted() == 301 && server.stats().active() == 1);
         stillServed(server, good, "after the storm");
         assertThat(server.stats().errorFrames()).isZero();
     }
@@ -136,15 +140,25 @@ public abstract class HostileClientContract extends ContractSupport {
         Path socket = dir.resolve("limited.sock");
         Path out = dir.resolve("server.out");
         Path err = dir.resolve("server.err");
-        Process child = new ProcessBuilder(prlimit.toString(), "--nofile=" + limit + ":" + limit,
-                ProcessHandle.current().info().command().orElseThrow(), "-Dguice_bytecode_gen_option=DISABLED",
-                "-cp", System.getProperty("java.class.path"), StandaloneServer.class.getName(),
-                factory().getClass().getName(), socket.toString())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process child = new ProcessBuilder(
+                        prlimit.toString(),
+                        "--nofile=" + limit + ":" + limit,
+                        ProcessHandle.current().info().command().orElseThrow(),
+                        "-Dguice_bytecode_gen_option=DISABLED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StandaloneServer.class.getName(),
+                        factory().getClass().getName(),
+                        socket.toString())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         List<PipeClient> clients = new ArrayList<>();
         try {
             await().atMost(WAIT).until(() -> Files.readString(out).startsWith("READY") || !child.isAlive());
-            assertThat(child.isAlive()).as("the server started: %s", Files.readString(err)).isTrue();
+            assertThat(child.isAlive())
+                    .as("the server started: %s", Files.readString(err))
+                    .isTrue();
             PipeAddress address = PipeAddress.resolve(socket.toString());
             for (int i = 0; i < clientCount; i++) {
                 PipeClient c = track(PipeClient.connect(address, WAIT).ioTimeout(WAIT)); // into the backlog
@@ -152,7 +166,8 @@ public abstract class HostileClientContract extends ContractSupport {
                 clients.add(c);
             }
             for (int i = 0; i < 50; i++) { // the first to come were accepted: they are served meanwhile
-                assertThat(clients.get(i).receiveText()).as("client %d; %s", i, Files.readString(err))
+                assertThat(clients.get(i).receiveText())
+                        .as("client %d; %s", i, Files.readString(err))
                         .isEqualTo("client " + i);
             }
             await().atMost(WAIT).until(() -> pauses(err).size() >= 2); // paused, tried again, paused again
@@ -160,22 +175,31 @@ public abstract class HostileClientContract extends ContractSupport {
                 clients.get(i).close();
             }
             for (int i = 50; i < clientCount; i++) { // each that leaves frees a descriptor for the next
-                assertThat(clients.get(i).receiveText()).as("client %d; %s", i, Files.readString(err))
+                assertThat(clients.get(i).receiveText())
+                        .as("client %d; %s", i, Files.readString(err))
                         .isEqualTo("client " + i);
                 clients.get(i).close();
             }
             child.getOutputStream().close(); // the server stops
-            assertThat(child.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the server stopped").isTrue();
+            assertThat(child.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as("the server stopped")
+                    .isTrue();
             assertThat(child.exitValue()).as(Files.readString(err)).isZero();
-            assertThat(Files.readString(out)).as("it never stopped by itself")
-                    .contains("accepted=" + clientCount).contains("running=true");
+            assertThat(Files.readString(out))
+                    .as("it never stopped by itself")
+                    .contains("accepted=" + clientCount)
+                    .contains("running=true");
             List<LocalTime> pauses = pauses(err);
             for (int i = 1; i < pauses.size(); i++) {
-                assertThat(Duration.between(pauses.get(i - 1), pauses.get(i))).as("between pauses %d and %d: %s",
-                        i, i + 1, Files.readString(err)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+                assertThat(Duration.between(pauses.get(i - 1), pauses.get(i)))
+                        .as("between pauses %d and %d: %s", i, i + 1, Files.readString(err))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
             }
-            assertThat(Files.readString(err).lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")))
-                    .as("every warning is a pause").hasSize(pauses.size());
+            assertThat(Files.readString(err)
+                            .lines()
+                            .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")))
+                    .as("every warning is a pause")
+                    .hasSize(pauses.size());
         } finally {
             child.destroyForcibly().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
@@ -183,8 +207,11 @@ public abstract class HostileClientContract extends ContractSupport {
 
     /** When the server's log says it paused accepting, by the log's own clock. */
     private static List<LocalTime> pauses(Path log) throws IOException {
-        return Files.readString(log).lines().filter(line -> line.contains("paused for"))
-                .map(line -> LocalTime.parse(line.substring(0, "HH:mm:ss.SSS".length()))).toList();
+        return Files.readString(log)
+                .lines()
+                .filter(line -> line.contains("paused for"))
+                .map(line -> LocalTime.parse(line.substring(0, "HH:mm:ss.SSS".length())))
+                .toList();
     }
 
     @Test
@@ -226,7 +253,8 @@ public abstract class HostileClientContract extends ContractSupport {
         stillServed(server, good, "while another client is stuck");
         assertThat(server.stats().peakQueuedBytes()).as("%s", server).isLessThanOrEqualTo(Frames.frameBytes(size));
         for (int i = 0; i < sent; i++) {
-            assertThat(greedy.receive()).as("reply %d of the %d it sent whole", i, sent)
+            assertThat(greedy.receive())
+                    .as("reply %d of the %d it sent whole", i, sent)
                     .isEqualTo(ContractHandler.bigPayload(size));
         }
         assertThat(server.stats().errorFrames()).isZero();

@@ -10,10 +10,10 @@ import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeErrorException;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.spi.diagnostics.ThreadCensus;
 import dev.pipelab.api.handler.AnswerHandler;
 import dev.pipelab.api.handler.CounterHandler;
 import dev.pipelab.api.protocol.Frames;
+import dev.pipelab.spi.diagnostics.ThreadCensus;
 import dev.pipelab.spi.os.ClientEnd;
 import dev.pipelab.spi.os.PipeSystems;
 import java.io.IOException;
@@ -47,14 +47,32 @@ public abstract class PipeServerContract extends ContractSupport {
     void echoesAMessage() throws IOException {
         PipeServer server = start();
         try (PipeClient client = connect(server)) {
-            assertThat(client.request("Default message from client.")).as("%s", server)
+            assertThat(client.request("Default message from client."))
+                    .as("%s", server)
                     .isEqualTo("Default message from client.");
         }
     }
 
     @ParameterizedTest(name = "payload of {0} bytes")
-    @ValueSource(ints = {0, 1, 255, 256, 257, 8191, 8192, 8193, 16383, 16384, 16385, 65_531, 65_532, 65_533,
-        MAX_MESSAGE - 1, MAX_MESSAGE}) // the edges of the buffers the engines read and write with
+    @ValueSource(
+            ints = {
+                0,
+                1,
+                255,
+                256,
+                257,
+                8191,
+                8192,
+                8193,
+                16383,
+                16384,
+                16385,
+                65_531,
+                65_532,
+                65_533,
+                MAX_MESSAGE - 1,
+                MAX_MESSAGE
+            }) // the edges of the buffers the engines read and write with
     void echoesEverySizeUpToTheMaximum(int size) throws IOException {
         PipeServer server = start();
         PipeClient client = connect(server);
@@ -67,9 +85,12 @@ public abstract class PipeServerContract extends ContractSupport {
         PipeServer server = start();
         PipeClient client = connect(server);
         client.sendRaw(Frames.header(MAX_MESSAGE + 1)); // the length alone is enough to refuse it
-        assertThatThrownBy(client::receive).isInstanceOf(PipeErrorException.class)
+        assertThatThrownBy(client::receive)
+                .isInstanceOf(PipeErrorException.class)
                 .hasMessage("message of " + (MAX_MESSAGE + 1) + " bytes exceeds maxMessageBytes=" + MAX_MESSAGE);
-        assertThat(client.receive()).as("connection closed after the error frame").isNull();
+        assertThat(client.receive())
+                .as("connection closed after the error frame")
+                .isNull();
         await().atMost(WAIT).until(() -> server.stats().errorFrames() == 1);
     }
 
@@ -78,7 +99,9 @@ public abstract class PipeServerContract extends ContractSupport {
         PipeServer server = start();
         PipeClient client = connect(server);
         client.sendRaw(ByteBuffer.allocate(4).putInt(0, 0x8000_0005));
-        assertThatThrownBy(client::receive).isInstanceOf(PipeErrorException.class).hasMessageContaining("reserved bit");
+        assertThatThrownBy(client::receive)
+                .isInstanceOf(PipeErrorException.class)
+                .hasMessageContaining("reserved bit");
     }
 
     @Test
@@ -178,13 +201,19 @@ public abstract class PipeServerContract extends ContractSupport {
 
         int sent = sendUntilASendTimesOut(client, size, meant);
 
-        assertThat(sent).as("requests sent before the server stopped reading them, %s", server).isLessThan(meant);
+        assertThat(sent)
+                .as("requests sent before the server stopped reading them, %s", server)
+                .isLessThan(meant);
         assertThat(other.request("still served")).as("%s", server).isEqualTo("still served");
-        assertThat(server.stats().peakQueuedBytes()).as("queued at most the reply in hand, in %s", server)
-                .isPositive().isLessThanOrEqualTo(Frames.frameBytes(size));
+        assertThat(server.stats().peakQueuedBytes())
+                .as("queued at most the reply in hand, in %s", server)
+                .isPositive()
+                .isLessThanOrEqualTo(Frames.frameBytes(size));
         byte[] expected = ContractHandler.bigPayload(size);
         for (int i = 0; i < sent; i++) { // the one that timed out went part of the way: the server waits for the rest
-            assertThat(client.receive()).as("reply %d of %d from %s", i, sent, server).isEqualTo(expected);
+            assertThat(client.receive())
+                    .as("reply %d of %d from %s", i, sent, server)
+                    .isEqualTo(expected);
         }
         assertThat(server.stats().errorFrames()).as("%s", server).isZero();
     }
@@ -214,7 +243,8 @@ public abstract class PipeServerContract extends ContractSupport {
         PipeClient bad = connect(server);
         assertThat(good.request("before")).isEqualTo("before");
         bad.send("fail");
-        assertThatThrownBy(bad::receive).isInstanceOf(PipeErrorException.class)
+        assertThatThrownBy(bad::receive)
+                .isInstanceOf(PipeErrorException.class)
                 .hasMessage("handler failed: the test asked this handler to fail"); // plain words, no class names
         assertThat(bad.receive()).isNull();
         assertThat(good.request("after")).as("%s", server).isEqualTo("after");
@@ -290,7 +320,8 @@ public abstract class PipeServerContract extends ContractSupport {
             for (String request : List.of("big:" + big, "big:" + second, "close")) {
                 requests.put(Frames.encode(request.getBytes(UTF_8)));
             }
-            assertThat(client.write(new ByteBuffer[] {requests.flip()}, deadline())).isTrue(); // one write: read together
+            assertThat(client.write(new ByteBuffer[] {requests.flip()}, deadline()))
+                    .isTrue(); // one write: read together
             java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
             ByteBuffer chunk = ByteBuffer.allocate(4096);
             for (int n; (n = client.read(chunk.clear(), deadline())) != -1; ) {
@@ -300,11 +331,15 @@ public abstract class PipeServerContract extends ContractSupport {
             }
             ByteBuffer received = ByteBuffer.wrap(stream.toByteArray());
             dev.pipelab.api.protocol.FrameDecoder decoder = dev.pipelab.api.protocol.FrameDecoder.forClient(big);
-            assertThat(decoder.decode(received)).as("the 4 MiB reply, whole, from %s", server)
+            assertThat(decoder.decode(received))
+                    .as("the 4 MiB reply, whole, from %s", server)
                     .isEqualTo(ContractHandler.bigPayload(big));
-            assertThat(decoder.decode(received)).as("the 32 KiB reply, whole, from %s (%d bytes received)", server,
-                    received.limit()).isEqualTo(ContractHandler.bigPayload(second));
-            assertThat(received.hasRemaining()).as("%d bytes after the owed replies", received.remaining()).isFalse();
+            assertThat(decoder.decode(received))
+                    .as("the 32 KiB reply, whole, from %s (%d bytes received)", server, received.limit())
+                    .isEqualTo(ContractHandler.bigPayload(second));
+            assertThat(received.hasRemaining())
+                    .as("%d bytes after the owed replies", received.remaining())
+                    .isFalse();
         }
     }
 
@@ -343,14 +378,16 @@ public abstract class PipeServerContract extends ContractSupport {
                 return null;
             });
             await().atMost(WAIT).until(() -> server.stats().messagesIn() > 1000);
-            ByteBuffer two = ByteBuffer.allocate(64).put(Frames.encode("first".getBytes(UTF_8)))
+            ByteBuffer two = ByteBuffer.allocate(64)
+                    .put(Frames.encode("first".getBytes(UTF_8)))
                     .put(Frames.encode("push:x".getBytes(UTF_8)));
             asker.sendRaw(two.flip());
 
             assertThat(asker.receiveText()).isEqualTo("first");
             long readMeanwhile = server.stats().messagesIn();
 
-            assertThat(readMeanwhile).as("requests read by %s when the reply came: the burst was still going", server)
+            assertThat(readMeanwhile)
+                    .as("requests read by %s when the reply came: the burst was still going", server)
                     .isLessThan(burst);
             writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             reader.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -379,14 +416,21 @@ public abstract class PipeServerContract extends ContractSupport {
             assertThat(reply).isEqualTo(expected);
         }
         closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat((long) received).as("every request read was answered").isEqualTo(server.stats().messagesIn() - 1);
-        assertThat(server.stats().accepted()).as("sessions of %s, and no phantom ones while stopping", server)
+        assertThat((long) received)
+                .as("every request read was answered")
+                .isEqualTo(server.stats().messagesIn() - 1);
+        assertThat(server.stats().accepted())
+                .as("sessions of %s, and no phantom ones while stopping", server)
                 .isEqualTo(2);
-        assertThat(handler.peers).as("only real clients reached the handler").hasSize(2)
+        assertThat(handler.peers)
+                .as("only real clients reached the handler")
+                .hasSize(2)
                 .allSatisfy(peer -> assertThat(peer.user()).isNotEqualTo("?"));
         assertThat(idle.receive()).as("idle client disconnected").isNull();
         assertThat(Files.exists(socket)).as("socket file removed").isFalse();
-        assertThat(ThreadCensus.of("pipelab-").all()).as("threads left by %s", server).isEmpty();
+        assertThat(ThreadCensus.of("pipelab-").all())
+                .as("threads left by %s", server)
+                .isEmpty();
         server.close(); // idempotent
         assertThat(server.isRunning()).isFalse();
     }
@@ -408,7 +452,8 @@ public abstract class PipeServerContract extends ContractSupport {
         // force it would be joined only at its join margin, 10 s after the grace period: the
         // bound below lies far from both, on a machine as loaded as it may be.
         assertThat(took).as("close of %s waited for the owed replies", server).isGreaterThanOrEqualTo(grace);
-        assertThat(took).as("close of %s forced the client out after the grace period of %s", server, grace)
+        assertThat(took)
+                .as("close of %s forced the client out after the grace period of %s", server, grace)
                 .isLessThan(grace.plusSeconds(5));
         int frames = 0;
         for (byte[] m; (m = stubborn.receive()) != null; frames++) {
@@ -419,7 +464,8 @@ public abstract class PipeServerContract extends ContractSupport {
 
     @Test
     void closeBeforeStartAndTwiceIsHarmless() throws IOException {
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("n.sock").toString()).build();
+        PipeServerConfig config =
+                PipeServerConfig.builder(dir.resolve("n.sock").toString()).build();
         PipeServer never = factory().create(config, handler);
         never.close();
         never.close();
@@ -439,10 +485,13 @@ public abstract class PipeServerContract extends ContractSupport {
     @Test
     void refusesAPathALiveServerHoldsAndLeavesItAlone() throws IOException {
         PipeServer first = start();
-        PipeServer second = factory().create(PipeServerConfig.builder(first.address().value()).build(), handler);
+        PipeServer second = factory()
+                .create(PipeServerConfig.builder(first.address().value()).build(), handler);
         track(second);
-        assertThatThrownBy(second::start).isInstanceOf(IOException.class)
-                .hasMessageContaining(first.address().value()).hasMessageContaining("already in use by a running server");
+        assertThatThrownBy(second::start)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(first.address().value())
+                .hasMessageContaining("already in use by a running server");
         assertThat(connect(first).request("still mine")).isEqualTo("still mine");
     }
 
@@ -463,7 +512,8 @@ public abstract class PipeServerContract extends ContractSupport {
     @Test
     void createsTheSocketOwnerOnly() throws IOException {
         PipeServer server = start();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.address().path())))
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(server.address().path())))
                 .isEqualTo("rw-------");
     }
 
@@ -472,7 +522,9 @@ public abstract class PipeServerContract extends ContractSupport {
         String longPath = dir.resolve("x".repeat(120) + ".sock").toString();
         PipeServer server = factory().create(PipeServerConfig.builder(longPath).build(), handler);
         track(server);
-        assertThatThrownBy(server::start).isInstanceOf(IOException.class).hasMessageContaining(longPath)
+        assertThatThrownBy(server::start)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(longPath)
                 .hasMessageContaining("limit");
     }
 
@@ -499,6 +551,7 @@ public abstract class PipeServerContract extends ContractSupport {
         await().atMost(WAIT).until(() -> counting.connected() == players);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<List<String>>> seen = new ArrayList<>();
+            List<Future<Void>> sending = new ArrayList<>();
             for (int i = 0; i < players; i++) {
                 PipeClient c = clients.get(i);
                 int player = i;
@@ -509,12 +562,15 @@ public abstract class PipeServerContract extends ContractSupport {
                     }
                     return got;
                 }));
-                pool.submit(() -> {
+                sending.add(pool.submit(() -> {
                     for (int m = 0; m < moves; m++) {
                         c.send(player + ":" + m);
                     }
                     return null;
-                });
+                }));
+            }
+            for (Future<Void> s : sending) {
+                s.get(WAIT.toSeconds(), TimeUnit.SECONDS); // a send that failed fails the test
             }
             List<List<String>> received = new ArrayList<>();
             for (Future<List<String>> f : seen) {
@@ -523,13 +579,18 @@ public abstract class PipeServerContract extends ContractSupport {
             for (int x = 0; x < players; x++) {
                 String me = x + ":";
                 List<String> mine = received.get(x);
-                assertThat(mine).as("player %d on %s", x, server).doesNotHaveDuplicates()
-                        .noneMatch(m -> m.startsWith(me)).hasSize((players - 1) * moves);
+                assertThat(mine)
+                        .as("player %d on %s", x, server)
+                        .doesNotHaveDuplicates()
+                        .noneMatch(m -> m.startsWith(me))
+                        .hasSize((players - 1) * moves);
                 for (int y = x + 1; y < players; y++) {
                     String other = y + ":";
                     assertThat(mine.stream().filter(m -> !m.startsWith(other)).toList())
                             .as("players %d and %d see the moves of the others in the same order", x, y)
-                            .isEqualTo(received.get(y).stream().filter(m -> !m.startsWith(me)).toList());
+                            .isEqualTo(received.get(y).stream()
+                                    .filter(m -> !m.startsWith(me))
+                                    .toList());
                 }
             }
         }
@@ -552,15 +613,19 @@ public abstract class PipeServerContract extends ContractSupport {
                 player.send(move);
             }
             for (int i = 0; i < 8; i++) {
-                assertThat(listener.receive()).as("round %d on %s", round, server).hasSize(4096);
+                assertThat(listener.receive())
+                        .as("round %d on %s", round, server)
+                        .hasSize(4096);
             }
         }
         await().atMost(WAIT).until(() -> server.stats().errorFrames() == 1);
         assertThatThrownBy(() -> {
-            while (sleeper.receive() != null) {
-                // the moves it was sent before it fell behind
-            }
-        }).isInstanceOf(PipeErrorException.class).hasMessageContaining("the client is not reading");
+                    while (sleeper.receive() != null) {
+                        // the moves it was sent before it fell behind
+                    }
+                })
+                .isInstanceOf(PipeErrorException.class)
+                .hasMessageContaining("the client is not reading");
         assertThat(server.stats().peakQueuedBytes()).isLessThanOrEqualTo(64 * 1024 + Frames.frameBytes(4096));
     }
 
@@ -589,7 +654,9 @@ public abstract class PipeServerContract extends ContractSupport {
                 f.get();
             }
         }
-        assertThat(CounterHandler.readTotal(file)).as("the file after %s", server).isEqualTo(expected);
+        assertThat(CounterHandler.readTotal(file))
+                .as("the file after %s", server)
+                .isEqualTo(expected);
         server.close();
 
         PipeServer restarted = start(builtIn("counter"), b -> b);
@@ -606,7 +673,8 @@ public abstract class PipeServerContract extends ContractSupport {
         PipeClient bad = connect(server);
         assertThat(good.request("7")).isEqualTo("7");
         bad.send("seven");
-        assertThatThrownBy(bad::receive).isInstanceOf(PipeErrorException.class)
+        assertThatThrownBy(bad::receive)
+                .isInstanceOf(PipeErrorException.class)
                 .hasMessageContaining("counter requests are decimal deltas like 5 or -3, not 'seven'");
         assertThat(good.request("1")).isEqualTo("8");
     }

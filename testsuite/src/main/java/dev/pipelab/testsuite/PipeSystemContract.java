@@ -44,7 +44,11 @@ public abstract class PipeSystemContract {
     protected static final Duration WAIT = Duration.ofSeconds(10);
 
     /** The three I/O styles of the seam. */
-    public enum Style { BLOCKING, OVERLAPPED, COMPLETION }
+    public enum Style {
+        BLOCKING,
+        OVERLAPPED,
+        COMPLETION
+    }
 
     /** A client of the pipe under test, speaking whole text messages. */
     public interface TestClient extends Closeable {
@@ -78,17 +82,27 @@ public abstract class PipeSystemContract {
         OverlappedInstance instance = track(pipe.createInstance());
         instance.event().set(); // as a finished operation would have left it
 
-        assertThat(instance.connect()).as("nobody there yet: the connect is pending").isFalse();
-        assertThat(instance.event().isSet()).as("starting the connect reset the event").isFalse();
+        assertThat(instance.connect())
+                .as("nobody there yet: the connect is pending")
+                .isFalse();
+        assertThat(instance.event().isSet())
+                .as("starting the connect reset the event")
+                .isFalse();
         TestClient client = track(connectClient(config()));
-        assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("the connect finished").isZero();
+        assertThat(pipe.waitForAny(List.of(instance), 0, WAIT))
+                .as("the connect finished")
+                .isZero();
         assertThat(instance.event().isSet()).as("finishing it set the event").isTrue();
         assertThat(instance.getOverlappedResult()).isTrue();
 
         assertThat(instance.read()).as("nothing sent yet: the read is pending").isFalse();
-        assertThat(instance.event().isSet()).as("starting the read reset the event").isFalse();
+        assertThat(instance.event().isSet())
+                .as("starting the read reset the event")
+                .isFalse();
         client.send("hello");
-        assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("the read finished").isZero();
+        assertThat(pipe.waitForAny(List.of(instance), 0, WAIT))
+                .as("the read finished")
+                .isZero();
         assertThat(instance.getOverlappedResult()).isTrue();
         assertThat(text(instance.takeMessage())).isEqualTo("hello");
     }
@@ -100,7 +114,8 @@ public abstract class PipeSystemContract {
         OverlappedInstance instance = track(pipe.createInstance());
 
         assertThat(instance.connect()).as("ERROR_PIPE_CONNECTED").isTrue();
-        assertThat(instance.event().isSet()).as("no operation started, so none set the event: the caller does")
+        assertThat(instance.event().isSet())
+                .as("no operation started, so none set the event: the caller does")
                 .isFalse();
     }
 
@@ -151,7 +166,9 @@ public abstract class PipeSystemContract {
 
         instance.cancelIo(); // CancelIoEx
 
-        assertThat(instance.event().isSet()).as("the aborted read set its event").isTrue();
+        assertThat(instance.event().isSet())
+                .as("the aborted read set its event")
+                .isTrue();
         assertThatThrownBy(instance::getOverlappedResult).isInstanceOf(OperationAbortedException.class);
         client.send("after");
         if (!instance.read()) {
@@ -168,7 +185,9 @@ public abstract class PipeSystemContract {
 
         pipe.stopAccepting();
 
-        assertThat(instance.event().isSet()).as("the failed connect set its event").isTrue();
+        assertThat(instance.event().isSet())
+                .as("the failed connect set its event")
+                .isTrue();
         assertThatThrownBy(instance::getOverlappedResult).isInstanceOf(ClosedChannelException.class);
     }
 
@@ -182,7 +201,8 @@ public abstract class PipeSystemContract {
         track(connectClient(config())); // completes the connect pending longest: the first
 
         assertThatThrownBy(() -> pipe.waitForAny(List.of(second, first), 0, WAIT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("order they were created");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("order they were created");
         assertThat(pipe.waitForAny(List.of(first, second), 0, WAIT)).isZero();
     }
 
@@ -212,16 +232,21 @@ public abstract class PipeSystemContract {
         PipeEvent connectEvent = pipe.createEvent(false);
         TestClient client = track(connectClient(config()));
         CompletionInstance instance = track(pipe.createInstance());
-        assertThat(instance.connect(connectEvent)).as("the client came first: ERROR_PIPE_CONNECTED").isTrue();
+        assertThat(instance.connect(connectEvent))
+                .as("the client came first: ERROR_PIPE_CONNECTED")
+                .isTrue();
         client.send("now");
         Thread loop = Thread.currentThread();
         boolean[] inWait = {false};
         List<String> ran = new ArrayList<>();
 
         instance.readFileEx((failure, message) -> ran.add("routine " + (failure == null ? text(message) : failure)
-                + (Thread.currentThread() == loop ? " on the loop" : " elsewhere") + (inWait[0] ? " in the wait" : "")));
-        Thread foreign = Thread.ofPlatform().start(() -> pipe.queueUserApc(() -> ran.add("apc"
-                + (Thread.currentThread() == loop ? " on the loop" : " elsewhere") + (inWait[0] ? " in the wait" : ""))));
+                + (Thread.currentThread() == loop ? " on the loop" : " elsewhere")
+                + (inWait[0] ? " in the wait" : "")));
+        Thread foreign = Thread.ofPlatform()
+                .start(() -> pipe.queueUserApc(
+                        () -> ran.add("apc" + (Thread.currentThread() == loop ? " on the loop" : " elsewhere")
+                                + (inWait[0] ? " in the wait" : ""))));
         foreign.join(WAIT.toMillis());
         assertThat(ran).as("nothing runs outside the alertable wait").isEmpty();
 
@@ -239,14 +264,15 @@ public abstract class PipeSystemContract {
     }
 
     @Test
-    void aCompletionConnectWithTheClientThereLeavesTheEventUnsetAndStopAcceptingFailsAPendingOne()
-            throws IOException {
+    void aCompletionConnectWithTheClientThereLeavesTheEventUnsetAndStopAcceptingFailsAPendingOne() throws IOException {
         CompletionPipe pipe = completionPipe();
         PipeEvent event = pipe.createEvent(true);
         track(connectClient(config()));
         CompletionInstance first = track(pipe.createInstance());
         assertThat(first.connect(event)).as("ERROR_PIPE_CONNECTED").isTrue();
-        assertThat(event.isSet()).as("the connect reset the event and set nothing").isFalse();
+        assertThat(event.isSet())
+                .as("the connect reset the event and set nothing")
+                .isFalse();
 
         CompletionInstance second = track(pipe.createInstance());
         assertThat(second.connect(event)).as("nobody else there: pending").isFalse();
@@ -272,7 +298,10 @@ public abstract class PipeSystemContract {
             alertableUntil(pipe, event, () -> read.get() != null, "the read of " + request);
             assertThat(read.get()).isEqualTo(request);
             instance.writeFileEx(("reply " + request).getBytes(UTF_8), failure -> done.add("written " + failure));
-            alertableUntil(pipe, event, () -> done.size() == List.of("a", "b", "c").indexOf(request) + 1,
+            alertableUntil(
+                    pipe,
+                    event,
+                    () -> done.size() == List.of("a", "b", "c").indexOf(request) + 1,
                     "the write of the reply to " + request);
         }
 
@@ -333,7 +362,9 @@ public abstract class PipeSystemContract {
             }
         });
         instance.cancelRead(); // CancelIoEx
-        assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("a cancelled read returns nothing").isNull();
+        assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .as("a cancelled read returns nothing")
+                .isNull();
     }
 
     // ---- helpers
@@ -362,7 +393,9 @@ public abstract class PipeSystemContract {
             throws IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!instance.getOverlappedResult()) {
-            assertThat(System.nanoTime() - deadline).as("%s finished within %s", what, WAIT).isNegative();
+            assertThat(System.nanoTime() - deadline)
+                    .as("%s finished within %s", what, WAIT)
+                    .isNegative();
             pipe.waitForAny(List.of(instance), 0, WAIT);
         }
     }
@@ -372,7 +405,9 @@ public abstract class PipeSystemContract {
             throws IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("%s finished within %s", what, WAIT).isNegative();
+            assertThat(System.nanoTime() - deadline)
+                    .as("%s finished within %s", what, WAIT)
+                    .isNegative();
             pipe.waitAlertable(event, WAIT);
         }
     }

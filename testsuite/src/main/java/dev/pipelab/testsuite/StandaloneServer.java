@@ -20,12 +20,14 @@ import java.util.stream.Stream;
  */
 public final class StandaloneServer {
 
-    private StandaloneServer() {
-    }
+    private StandaloneServer() {}
 
     public static void main(String[] args) throws Exception {
         loadClassesOfDirectories();
-        PipeServerFactory factory = (PipeServerFactory) Class.forName(args[0]).getConstructor().newInstance();
+        PipeServerFactory factory = Class.forName(args[0])
+                .asSubclass(PipeServerFactory.class)
+                .getConstructor()
+                .newInstance();
         PipeServerConfig config = PipeServerConfig.builder(args[1]).build();
         try (PipeServer server = factory.create(config, new EchoHandler()).start()) {
             System.out.println("READY " + server.address());
@@ -43,7 +45,7 @@ public final class StandaloneServer {
      */
     private static void loadClassesOfDirectories() throws IOException {
         ClassLoader loader = StandaloneServer.class.getClassLoader();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
             Path root = Path.of(entry);
             if (!Files.isDirectory(root)) {
                 continue;

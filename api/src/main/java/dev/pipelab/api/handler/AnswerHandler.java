@@ -13,8 +13,7 @@ public final class AnswerHandler implements PipeHandler {
     private static final byte[] ANSWER_BYTES = ANSWER.getBytes(StandardCharsets.UTF_8);
 
     /** A new {@code answer} handler; it keeps no state. */
-    public AnswerHandler() {
-    }
+    public AnswerHandler() {}
 
     @Override
     public void onMessage(Session session, byte[] message) {

@@ -15,8 +15,7 @@ public final class BuiltInHandlers {
 
     private static final List<String> NAMES = List.of("answer", "broadcast", "counter", "echo");
 
-    private BuiltInHandlers() {
-    }
+    private BuiltInHandlers() {}
 
     /** The names of every built-in handler. */
     public static List<String> names() {
@@ -30,16 +29,17 @@ public final class BuiltInHandlers {
      * @param counterFile the counter's file; null for the default, beside the socket
      * @throws IllegalArgumentException naming the known handlers, for an unknown name
      */
-    public static PipeHandler create(String name, HandlerConcurrency concurrency, PipeServerConfig config,
-            Path counterFile) {
+    public static PipeHandler create(
+            String name, HandlerConcurrency concurrency, PipeServerConfig config, Path counterFile) {
         return switch (name) {
             case "echo" -> new EchoHandler();
             case "answer" -> new AnswerHandler();
             case "broadcast" -> new BroadcastHandler(concurrency);
-            case "counter" -> new CounterHandler(concurrency, counterFile != null ? counterFile
-                    : defaultCounterFile(config));
-            default -> throw new IllegalArgumentException("unknown handler '" + name + "'; known: "
-                    + String.join(", ", NAMES));
+            case "counter" ->
+                new CounterHandler(concurrency, counterFile != null ? counterFile : defaultCounterFile(config));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown handler '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }
 

@@ -7,8 +7,7 @@ import dev.pipelab.api.Session;
 public final class EchoHandler implements PipeHandler {
 
     /** A new {@code echo} handler; it keeps no state. */
-    public EchoHandler() {
-    }
+    public EchoHandler() {}
 
     @Override
     public void onMessage(Session session, byte[] message) {

@@ -28,7 +28,9 @@ public abstract class PipeEngineModule extends AbstractModule {
 
     @Override
     protected final void configure() {
-        MapBinder.newMapBinder(binder(), String.class, PipeServerFactory.class).addBinding(key).to(factory);
+        MapBinder.newMapBinder(binder(), String.class, PipeServerFactory.class)
+                .addBinding(key)
+                .to(factory);
     }
 
     @Override

@@ -19,14 +19,15 @@ public final class PipeEngines {
     /** The engines' keys in the order the documentation and reports list them. */
     public static final List<String> CANONICAL_ORDER = List.of("threaded", "overlapped", "completion", "virtual");
 
-    private PipeEngines() {
-    }
+    private PipeEngines() {}
 
     /** Every engine module on the class path, in canonical order. */
     public static List<PipeEngineModule> discover() {
         List<PipeEngineModule> modules = new ArrayList<>();
-        ServiceLoader.load(PipeEngineModule.class, PipeEngines.class.getClassLoader()).forEach(modules::add);
-        modules.sort(Comparator.comparingInt((PipeEngineModule m) -> rank(m.key())).thenComparing(PipeEngineModule::key));
+        ServiceLoader.load(PipeEngineModule.class, PipeEngines.class.getClassLoader())
+                .forEach(modules::add);
+        modules.sort(
+                Comparator.comparingInt((PipeEngineModule m) -> rank(m.key())).thenComparing(PipeEngineModule::key));
         return modules;
     }
 
@@ -59,7 +60,7 @@ public final class PipeEngines {
     public static Map<String, PipeServerFactory> factories() {
         List<Module> modules = new ArrayList<>(discover());
         modules.add(binder -> MapBinder.newMapBinder(binder, String.class, PipeServerFactory.class));
-        return Guice.createInjector(modules).getInstance(Key.get(new TypeLiteral<Map<String, PipeServerFactory>>() { }));
+        return Guice.createInjector(modules).getInstance(Key.get(new TypeLiteral<Map<String, PipeServerFactory>>() {}));
     }
 
     private static int rank(String key) {

@@ -13,5 +13,4 @@ import java.lang.annotation.Target;
 @BindingAnnotation
 @Retention(RUNTIME)
 @Target({FIELD, PARAMETER, METHOD})
-public @interface Strategy {
-}
+public @interface Strategy {}

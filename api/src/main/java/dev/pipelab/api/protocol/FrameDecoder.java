@@ -100,8 +100,7 @@ public final class FrameDecoder {
                 readingErrorLength = true;
                 return;
             }
-            throw new ProtocolException(String.format(
-                    "reserved bit set in frame length word 0x%08x", word));
+            throw new ProtocolException(String.format("reserved bit set in frame length word 0x%08x", word));
         }
         payload = new byte[checkedLength(word)];
         filled = 0;

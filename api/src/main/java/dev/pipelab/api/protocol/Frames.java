@@ -25,8 +25,7 @@ public final class Frames {
     /** Default {@code maxMessageBytes}: 1 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
-    private Frames() {
-    }
+    private Frames() {}
 
     /** A buffer holding the whole frame for {@code payload}, ready to be written. */
     public static ByteBuffer encode(byte[] payload) {

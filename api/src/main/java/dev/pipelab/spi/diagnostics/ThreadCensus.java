@@ -27,8 +27,11 @@ public record ThreadCensus(List<String> platform, List<String> virtual) {
 
     /** Takes the census of threads named {@code prefix...} now. */
     public static ThreadCensus of(String prefix) {
-        Set<String> platform = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .map(Thread::getName).filter(n -> n.startsWith(prefix)).collect(Collectors.toSet());
+        Set<String> platform = Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix))
+                .collect(Collectors.toSet());
         List<String> virtual = new ArrayList<>();
         for (String name : dumpedNames()) {
             if (name.startsWith(prefix) && !platform.contains(name)) {

@@ -4,8 +4,8 @@ import dev.pipelab.api.PeerIdentity;
 import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.Session;
-import dev.pipelab.spi.os.PipeInstance;
 import dev.pipelab.api.protocol.ProtocolException;
+import dev.pipelab.spi.os.PipeInstance;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -44,15 +44,16 @@ public final class BlockingConversation implements Session {
     private boolean admitted; // the handler saw onConnect: it will see onDisconnect
     private volatile boolean clientGone; // a write failed: nothing more can reach the client
     private final ReentrantLock writing = new ReentrantLock();
-    private final ReentrantLock writerStart = new ReentrantLock(); // a lock, not a monitor: a virtual thread waiting for it parks
+    private final ReentrantLock writerStart =
+            new ReentrantLock(); // a lock, not a monitor: a virtual thread waiting for it parks
     private ThreadStarter writers;
     private String writerName;
     private volatile Thread reader;
     private volatile Thread writer;
 
     /** A conversation with the client connected on {@code instance}; counts it as connected. */
-    public BlockingConversation(PipeInstance instance, PipeHandler handler, PipeServerConfig config,
-            ServerCounters counters) {
+    public BlockingConversation(
+            PipeInstance instance, PipeHandler handler, PipeServerConfig config, ServerCounters counters) {
         this.instance = instance;
         this.handler = handler;
         this.counters = counters;
@@ -271,8 +272,10 @@ public final class BlockingConversation implements Session {
             }
             case FINISHED -> false;
             case FULL -> {
-                fail("outbound queue of session " + id + " over outboundQueueBytes=" + outbound.boundBytes()
-                        + ": the client is not reading", true); // the reader writes the error frame as it ends
+                fail(
+                        "outbound queue of session " + id + " over outboundQueueBytes=" + outbound.boundBytes()
+                                + ": the client is not reading",
+                        true); // the reader writes the error frame as it ends
                 yield false;
             }
         };

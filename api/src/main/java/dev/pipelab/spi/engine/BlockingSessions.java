@@ -45,8 +45,8 @@ public final class BlockingSessions {
     private Thread timer;
 
     /** Conversations of engine {@code key}, whose threads {@code threads} starts. */
-    public BlockingSessions(String key, PipeHandler handler, PipeServerConfig config, ServerCounters counters,
-            ThreadStarter threads) {
+    public BlockingSessions(
+            String key, PipeHandler handler, PipeServerConfig config, ServerCounters counters, ThreadStarter threads) {
         this.key = key;
         this.handler = handler;
         this.config = config;
@@ -128,7 +128,7 @@ public final class BlockingSessions {
                     log.debug("{}: idle for {}, closing", c, config.idleTimeout());
                     c.close();
                 }
-                case NOTHING -> { }
+                case NOTHING -> {}
             }
         }
     }

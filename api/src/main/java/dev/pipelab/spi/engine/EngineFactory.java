@@ -29,8 +29,8 @@ public abstract class EngineFactory implements PipeServerFactory {
     private final PipeSystemProvider seam;
     private final Constructor constructor;
 
-    protected EngineFactory(String key, HandlerConcurrency handlerConcurrency, PipeSystemProvider seam,
-            Constructor constructor) {
+    protected EngineFactory(
+            String key, HandlerConcurrency handlerConcurrency, PipeSystemProvider seam, Constructor constructor) {
         this.key = key;
         this.handlerConcurrency = handlerConcurrency;
         this.seam = Objects.requireNonNull(seam, "seam");

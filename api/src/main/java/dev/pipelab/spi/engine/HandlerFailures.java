@@ -12,8 +12,7 @@ final class HandlerFailures {
 
     private static final Logger log = LoggerFactory.getLogger(HandlerFailures.class);
 
-    private HandlerFailures() {
-    }
+    private HandlerFailures() {}
 
     /** Logs {@code failure} for session {@code id}; returns the reason for its error frame. */
     static String reason(long id, Exception failure) {

@@ -11,6 +11,7 @@ public final class LoopBackoff {
 
     /** Consecutive failures after which the loop gives up. */
     public static final int MAX_CONSECUTIVE_FAILURES = 10;
+
     private static final Duration PAUSE = Duration.ofSeconds(1);
 
     private int consecutiveFailures;

@@ -47,8 +47,8 @@ public final class LoopSession implements Session {
     private boolean ended;
 
     /** A new session of a server with {@code config}; counts it as connected. Call on the loop thread. */
-    public LoopSession(PeerIdentity peer, PipeHandler handler, Loop loop, ServerCounters counters,
-            PipeServerConfig config) {
+    public LoopSession(
+            PeerIdentity peer, PipeHandler handler, Loop loop, ServerCounters counters, PipeServerConfig config) {
         this.peer = peer;
         this.handler = handler;
         this.loop = loop;
@@ -194,8 +194,10 @@ public final class LoopSession implements Session {
     }
 
     private void overflow() {
-        fail("outbound queue of session " + id + " over outboundQueueBytes=" + outbound.boundBytes()
-                + ": the client is not reading", true);
+        fail(
+                "outbound queue of session " + id + " over outboundQueueBytes=" + outbound.boundBytes()
+                        + ": the client is not reading",
+                true);
         loop.outboundReady(this);
     }
 

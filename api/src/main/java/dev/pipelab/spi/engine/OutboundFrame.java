@@ -2,12 +2,17 @@ package dev.pipelab.spi.engine;
 
 /**
  * One frame waiting to be written to a client: a message, or the error frame that ends the
- * session.
- *
- * @param payload the message payload, or null for an error frame
- * @param errorReason the error frame's reason, or null for a message
+ * session. Each is its own frame, however alike two may be: it is compared by identity.
  */
-public record OutboundFrame(byte[] payload, String errorReason) {
+public final class OutboundFrame {
+
+    private final byte[] payload;
+    private final String errorReason;
+
+    private OutboundFrame(byte[] payload, String errorReason) {
+        this.payload = payload;
+        this.errorReason = errorReason;
+    }
 
     static OutboundFrame message(byte[] payload) {
         return new OutboundFrame(payload, null);
@@ -15,6 +20,16 @@ public record OutboundFrame(byte[] payload, String errorReason) {
 
     static OutboundFrame error(String reason) {
         return new OutboundFrame(null, reason);
+    }
+
+    /** The message payload, or null for an error frame; the handler gave it up, so it is not copied. */
+    public byte[] payload() {
+        return payload;
+    }
+
+    /** The error frame's reason, or null for a message. */
+    public String errorReason() {
+        return errorReason;
     }
 
     /** True for the error frame. */
@@ -25,5 +40,10 @@ public record OutboundFrame(byte[] payload, String errorReason) {
     /** Bytes this frame takes in the queue's account: its payload plus the length word. */
     long accountedBytes() {
         return 4L + (payload != null ? payload.length : errorReason.length() * 3L + 4);
+    }
+
+    @Override
+    public String toString() {
+        return isError() ? "error frame: " + errorReason : "frame of " + payload.length + " bytes";
     }
 }

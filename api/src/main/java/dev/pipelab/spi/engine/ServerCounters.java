@@ -51,8 +51,13 @@ public final class ServerCounters {
     }
 
     public PipeServerStats snapshot() {
-        return new PipeServerStats(accepted.sum(), active.get(), messagesIn.sum(), messagesOut.sum(),
-                errorFrames.sum(), peakQueuedBytes.get());
+        return new PipeServerStats(
+                accepted.sum(),
+                active.get(),
+                messagesIn.sum(),
+                messagesOut.sum(),
+                errorFrames.sum(),
+                peakQueuedBytes.get());
     }
 
     @Override

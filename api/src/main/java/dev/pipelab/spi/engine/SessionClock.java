@@ -62,6 +62,7 @@ final class SessionClock {
             return SessionDue.NOTHING;
         }
         return idleTimeoutNanos > 0 && now - lastRequestNanos >= idleTimeoutNanos
-                ? SessionDue.CLOSE_IDLE : SessionDue.NOTHING;
+                ? SessionDue.CLOSE_IDLE
+                : SessionDue.NOTHING;
     }
 }

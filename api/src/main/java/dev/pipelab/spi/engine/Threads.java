@@ -11,8 +11,7 @@ public final class Threads {
 
     private static final Logger log = LoggerFactory.getLogger(Threads.class);
 
-    private Threads() {
-    }
+    private Threads() {}
 
     /**
      * Joins every thread in {@code threads}, all within {@code timeout} together.
@@ -38,7 +37,10 @@ public final class Threads {
         }
         List<Thread> alive = threads.stream().filter(Thread::isAlive).toList();
         if (!alive.isEmpty()) {
-            log.warn("{} threads still running after {}: {}", alive.size(), timeout,
+            log.warn(
+                    "{} threads still running after {}: {}",
+                    alive.size(),
+                    timeout,
                     alive.stream().limit(5).map(Thread::getName).toList());
         }
         return alive;

@@ -16,8 +16,7 @@ import java.util.ServiceLoader;
  */
 public final class PipeSystems {
 
-    private PipeSystems() {
-    }
+    private PipeSystems() {}
 
     /** The seam for this machine, chosen once. */
     public static PipeSystemProvider select() {
@@ -37,7 +36,8 @@ public final class PipeSystems {
             return unavailable("none", "no OS seam on the class path: add pipelab-os-unix (Linux, macOS)");
         }
         List<String> causes = sorted.stream()
-                .map(p -> p.name() + ": " + p.unavailabilityCause().orElseThrow()).toList();
+                .map(p -> p.name() + ": " + p.unavailabilityCause().orElseThrow())
+                .toList();
         return unavailable("none", String.join("; ", causes));
     }
 
@@ -101,8 +101,9 @@ public final class PipeSystems {
     }
 
     private static final class Found {
-        static final PipeSystemProvider SELECTED = select(
-                ServiceLoader.load(PipeSystemProvider.class, PipeSystems.class.getClassLoader()).stream()
-                        .map(ServiceLoader.Provider::get).toList());
+        static final PipeSystemProvider SELECTED =
+                select(ServiceLoader.load(PipeSystemProvider.class, PipeSystems.class.getClassLoader()).stream()
+                        .map(ServiceLoader.Provider::get)
+                        .toList());
     }
 }

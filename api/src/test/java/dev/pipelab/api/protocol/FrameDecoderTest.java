@@ -61,7 +61,8 @@ class FrameDecoderTest {
         FrameDecoder decoder = FrameDecoder.forServer(3);
         assertThat(decodeAll(decoder, frames("abc"))).containsExactly("abc");
         ByteBuffer tooLong = Frames.header(4);
-        assertThatThrownBy(() -> decoder.decode(tooLong)).isInstanceOf(ProtocolException.class)
+        assertThatThrownBy(() -> decoder.decode(tooLong))
+                .isInstanceOf(ProtocolException.class)
                 .hasMessage("message of 4 bytes exceeds maxMessageBytes=3");
     }
 
@@ -69,7 +70,8 @@ class FrameDecoderTest {
     void rejectsTheReservedBitOnAServer() {
         FrameDecoder decoder = FrameDecoder.forServer(100);
         assertThatThrownBy(() -> decoder.decode(ByteBuffer.allocate(4).putInt(0, 0x8000_0000)))
-                .isInstanceOf(ProtocolException.class).hasMessage("reserved bit set in frame length word 0x80000000");
+                .isInstanceOf(ProtocolException.class)
+                .hasMessage("reserved bit set in frame length word 0x80000000");
     }
 
     @Test
@@ -82,10 +84,13 @@ class FrameDecoderTest {
     @Test
     void aClientReadsTheErrorFrameReason() throws Exception {
         FrameDecoder decoder = FrameDecoder.forClient(100);
-        ByteBuffer in = ByteBuffer.allocate(100).put(Frames.encode("ok".getBytes(UTF_8)))
-                .put(Frames.encodeError("message of 7 bytes exceeds maxMessageBytes=6")).flip();
+        ByteBuffer in = ByteBuffer.allocate(100)
+                .put(Frames.encode("ok".getBytes(UTF_8)))
+                .put(Frames.encodeError("message of 7 bytes exceeds maxMessageBytes=6"))
+                .flip();
         assertThat(new String(decoder.decode(in), UTF_8)).isEqualTo("ok");
-        assertThatThrownBy(() -> decoder.decode(in)).isInstanceOf(PipeErrorException.class)
+        assertThatThrownBy(() -> decoder.decode(in))
+                .isInstanceOf(PipeErrorException.class)
                 .hasMessage("message of 7 bytes exceeds maxMessageBytes=6");
     }
 

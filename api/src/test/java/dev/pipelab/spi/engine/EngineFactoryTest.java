@@ -50,7 +50,8 @@ class EngineFactoryTest {
 
         assertThat(factory.isAvailable()).isFalse();
         assertThat(factory.unavailabilityCause()).hasValue(CAUSE);
-        assertThatThrownBy(() -> factory.create(PipeServerConfig.builder("/tmp/x.sock").build(), new EchoHandler()))
+        assertThatThrownBy(() ->
+                        factory.create(PipeServerConfig.builder("/tmp/x.sock").build(), new EchoHandler()))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessage("the counting engine is not available: " + CAUSE);
         assertThat(constructed).hasValue(0);
@@ -58,8 +59,8 @@ class EngineFactoryTest {
 
     @Test
     void guiceBuildsTheFactoryOfAnUnavailableEngineWithoutAProvisionError() {
-        Injector injector = Guice.createInjector(new CountingModule(), new PipeEngineSelectionModule("counting"),
-                new AbstractModule() {
+        Injector injector = Guice.createInjector(
+                new CountingModule(), new PipeEngineSelectionModule("counting"), new AbstractModule() {
                     @Override
                     protected void configure() {
                         bind(PipeSystemProvider.class).toInstance(PipeSystems.unavailable("none", CAUSE));

@@ -13,7 +13,8 @@ class LoopTickerTest {
         LoopTicker ticker = new LoopTicker(Duration.ZERO); // every look at the clock finds a tick passed
 
         assertThat(IntStream.range(0, 3 * LoopTicker.TURNS_PER_CLOCK_READ).filter(turn -> ticker.sweepDue(false)))
-                .as("busy turns on which a sweep was due").containsExactly(31, 63, 95);
+                .as("busy turns on which a sweep was due")
+                .containsExactly(31, 63, 95);
         assertThat(ticker.sweepDue(true)).as("after a wait that timed out").isTrue();
     }
 
@@ -21,6 +22,7 @@ class LoopTickerTest {
     void noSweepIsDueBeforeATickHasPassed() {
         LoopTicker ticker = new LoopTicker(Duration.ofHours(1));
 
-        assertThat(IntStream.range(0, 100).filter(turn -> ticker.sweepDue(turn % 2 == 0))).isEmpty();
+        assertThat(IntStream.range(0, 100).filter(turn -> ticker.sweepDue(turn % 2 == 0)))
+                .isEmpty();
     }
 }

@@ -39,7 +39,9 @@ class OutboundQueueTest {
         assertThat(keep.poll().payload()).containsExactly(1);
         assertThat(keep.poll().errorReason()).isEqualTo("bad frame");
         assertThat(keep.poll()).isNull();
-        assertThat(keep.awaitFrames()).as("finished and empty: a writer may end").isFalse();
+        assertThat(keep.awaitFrames())
+                .as("finished and empty: a writer may end")
+                .isFalse();
 
         OutboundQueue drop = new OutboundQueue(100, counters);
         drop.offerReply(new byte[] {1});

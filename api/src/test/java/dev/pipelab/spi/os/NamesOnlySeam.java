@@ -37,7 +37,8 @@ public final class NamesOnlySeam implements PipeSystemProvider, PipeSystem {
         String name = PipeAddress.nameIn(spec);
         return name != null
                 ? new PipeAddress("/tmp/names-only/" + name + ".sock", PipeAddress.Kind.UNIX_SOCKET, true)
-                : new PipeAddress(Path.of(spec.strip()).toAbsolutePath().toString(), PipeAddress.Kind.UNIX_SOCKET, false);
+                : new PipeAddress(
+                        Path.of(spec.strip()).toAbsolutePath().toString(), PipeAddress.Kind.UNIX_SOCKET, false);
     }
 
     @Override

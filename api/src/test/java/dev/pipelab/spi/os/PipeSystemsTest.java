@@ -20,20 +20,24 @@ class PipeSystemsTest {
 
     @Test
     void withNoneAvailableSaysWhyForEachOneFound() {
-        PipeSystemProvider none = PipeSystems.select(List.of(windows,
-                PipeSystems.unavailable("unix", "this is Windows, not a Unix system")));
+        PipeSystemProvider none = PipeSystems.select(
+                List.of(windows, PipeSystems.unavailable("unix", "this is Windows, not a Unix system")));
 
         assertThat(none.isAvailable()).isFalse();
-        assertThat(none.unavailabilityCause()).hasValue(
-                "unix: this is Windows, not a Unix system; windows: this is Linux, not Windows");
-        assertThatThrownBy(none::pipeSystem).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessage("not available: unix: this is Windows, not a Unix system; windows: this is Linux, not Windows");
+        assertThat(none.unavailabilityCause())
+                .hasValue("unix: this is Windows, not a Unix system; windows: this is Linux, not Windows");
+        assertThatThrownBy(none::pipeSystem)
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage(
+                        "not available: unix: this is Windows, not a Unix system; windows: this is Linux, not Windows");
     }
 
     @Test
     void withNoneOnTheClassPathSaysWhichModuleToAdd() {
-        assertThat(PipeSystems.select(List.of()).unavailabilityCause()).hasValueSatisfying(
-                cause -> assertThat(cause).contains("no OS seam on the class path").contains("pipelab-os-unix"));
+        assertThat(PipeSystems.select(List.of()).unavailabilityCause())
+                .hasValueSatisfying(cause -> assertThat(cause)
+                        .contains("no OS seam on the class path")
+                        .contains("pipelab-os-unix"));
     }
 
     @Test

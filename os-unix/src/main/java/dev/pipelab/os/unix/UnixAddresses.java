@@ -12,12 +12,14 @@ import java.util.Map;
  */
 final class UnixAddresses {
 
-    private UnixAddresses() {
-    }
+    private UnixAddresses() {}
 
     /** Resolves {@code spec} with this process's environment. */
     static PipeAddress resolve(String spec) {
-        return resolve(spec, System.getenv(), Path.of(System.getProperty("java.io.tmpdir")),
+        return resolve(
+                spec,
+                System.getenv(),
+                Path.of(System.getProperty("java.io.tmpdir")),
                 System.getProperty("user.name", "user"));
     }
 
@@ -25,11 +27,13 @@ final class UnixAddresses {
     static PipeAddress resolve(String spec, Map<String, String> env, Path tempDir, String userName) {
         String name = PipeAddress.nameIn(spec);
         if (name == null) {
-            return new PipeAddress(Path.of(spec.strip()).toAbsolutePath().normalize().toString(),
-                    PipeAddress.Kind.UNIX_SOCKET, false);
+            return new PipeAddress(
+                    Path.of(spec.strip()).toAbsolutePath().normalize().toString(), PipeAddress.Kind.UNIX_SOCKET, false);
         }
         String runtimeDir = env.get("XDG_RUNTIME_DIR");
-        Path dir = runtimeDir != null && !runtimeDir.isBlank() && Path.of(runtimeDir).isAbsolute()
+        Path dir = runtimeDir != null
+                        && !runtimeDir.isBlank()
+                        && Path.of(runtimeDir).isAbsolute()
                 ? Path.of(runtimeDir, "pipelab")
                 : tempDir.resolve("pipelab-" + userName);
         return new PipeAddress(dir.resolve(name + ".sock").toString(), PipeAddress.Kind.UNIX_SOCKET, true);

@@ -1,12 +1,12 @@
 package dev.pipelab.os.unix;
 
 import dev.pipelab.api.PeerIdentity;
+import dev.pipelab.api.protocol.FrameDecoder;
+import dev.pipelab.api.protocol.Frames;
 import dev.pipelab.spi.os.CompletionInstance;
 import dev.pipelab.spi.os.OperationAbortedException;
 import dev.pipelab.spi.os.OverlappedInstance;
 import dev.pipelab.spi.os.PipeEvent;
-import dev.pipelab.api.protocol.FrameDecoder;
-import dev.pipelab.api.protocol.Frames;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,7 +34,13 @@ import java.nio.channels.SocketChannel;
  */
 final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance {
 
-    private enum Operation { NONE, CONNECT, READ, WRITE, FLUSH }
+    private enum Operation {
+        NONE,
+        CONNECT,
+        READ,
+        WRITE,
+        FLUSH
+    }
 
     /** Replies gathered for a pipelining client are sent once they reach this many bytes. */
     private static final int OUTBOUND_FLUSH_BYTES = 64 * 1024;
@@ -165,6 +171,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     }
 
     /** Decodes from {@code bytes}; keeps what follows a whole message for the next read. */
+    @SuppressWarnings("ReferenceEquality") // the same buffer, not an equal one: leftover is kept as it is
     private byte[] decodeFrom(ByteBuffer bytes) throws IOException {
         byte[] m = decoder.decode(bytes);
         if (!bytes.hasRemaining()) {
@@ -202,8 +209,8 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
                     return; // still pending
                 }
                 if (n < 0) {
-                    finishRead(new EOFException("the client closed its end"
-                            + (decoder.isMidFrame() ? " in the middle of a frame" : "")));
+                    finishRead(new EOFException(
+                            "the client closed its end" + (decoder.isMidFrame() ? " in the middle of a frame" : "")));
                     return;
                 }
             }
@@ -274,7 +281,8 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             outbound = io.outboundBuffer(bytes); // a spare one, with room for a run of replies
         } else if (outbound.remaining() < bytes) {
             ByteBuffer full = outbound;
-            outbound = ByteBuffer.allocate(Math.max(full.position() + bytes, 2 * full.capacity())).put(full.flip());
+            outbound = ByteBuffer.allocate(Math.max(full.position() + bytes, 2 * full.capacity()))
+                    .put(full.flip());
             io.recycle(full);
         }
         for (ByteBuffer b : frame) {
@@ -626,8 +634,10 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     @Override
     public String toString() {
-        return "instance " + event.ordinal() + (channel == null ? (connectPending ? " connecting" : " idle")
-                : " " + peer + (readPending ? " reading" : "") + (writePending ? " writing" : "")
-                        + (flushPending ? " flushing" : ""));
+        return "instance " + event.ordinal()
+                + (channel == null
+                        ? (connectPending ? " connecting" : " idle")
+                        : " " + peer + (readPending ? " reading" : "") + (writePending ? " writing" : "")
+                                + (flushPending ? " flushing" : ""));
     }
 }

@@ -103,7 +103,9 @@ final class UnixClientEnd implements ClientEnd {
 
     @Override
     public void close() throws IOException {
-        try (channel; writeSelector; readSelector) {
+        try (channel;
+                writeSelector;
+                readSelector) {
             // closes all three, the channel last
         }
     }

@@ -14,8 +14,7 @@ import java.nio.channels.SocketChannel;
  */
 public final class UnixClients {
 
-    private UnixClients() {
-    }
+    private UnixClients() {}
 
     /**
      * One attempt to connect to {@code address}, without waiting.
@@ -41,7 +40,8 @@ public final class UnixClients {
                 case EAGAIN -> null;
                 case ECONNREFUSED -> throw new ConnectException("no PipeLab server is listening at " + address);
                 case ENOENT -> throw new ConnectException("no PipeLab server at " + address + " (no such socket file)");
-                case EACCES -> throw new ConnectException("not allowed to connect to " + address + ": permission denied");
+                case EACCES ->
+                    throw new ConnectException("not allowed to connect to " + address + ": permission denied");
                 default -> throw e;
             };
         } catch (RuntimeException e) {

@@ -75,8 +75,9 @@ enum UnixErrno {
 
     private static boolean isSocket(Path path) {
         try {
-            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).isOther();
+            return Files.readAttributes(
+                            path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .isOther();
         } catch (IOException gone) {
             return false;
         }

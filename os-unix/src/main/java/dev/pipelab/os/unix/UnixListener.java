@@ -63,7 +63,8 @@ final class UnixListener {
             // The backlog is where clients wait while every instance is busy (ERROR_PIPE_BUSY), and
             // where a burst of connects waits to be accepted. listen(2) caps the value at the
             // system's maximum, SOMAXCONN, which is what the default asks for.
-            int backlog = config.acceptBacklog() == PipeServerConfig.SYSTEM_MAXIMUM_BACKLOG ? Integer.MAX_VALUE
+            int backlog = config.acceptBacklog() == PipeServerConfig.SYSTEM_MAXIMUM_BACKLOG
+                    ? Integer.MAX_VALUE
                     : config.acceptBacklog();
             listener.bind(UnixDomainSocketAddress.of(path), backlog);
         } catch (IOException e) {
@@ -177,8 +178,12 @@ final class UnixListener {
             pausedUntil = System.nanoTime() + ACCEPT_PAUSE.toNanos();
             paused = true;
             pauses++;
-            log.warn("accepting at {} paused for {} ms (pause {}): accept failed: {}; new clients wait in the"
-                    + " backlog, connected clients are served", config.address(), ACCEPT_PAUSE.toMillis(), pauses,
+            log.warn(
+                    "accepting at {} paused for {} ms (pause {}): accept failed: {}; new clients wait in the"
+                            + " backlog, connected clients are served",
+                    config.address(),
+                    ACCEPT_PAUSE.toMillis(),
+                    pauses,
                     failure.toString());
         } finally {
             pauseLock.unlock();

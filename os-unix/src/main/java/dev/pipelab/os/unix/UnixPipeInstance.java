@@ -1,9 +1,9 @@
 package dev.pipelab.os.unix;
 
 import dev.pipelab.api.PeerIdentity;
-import dev.pipelab.spi.os.PipeInstance;
 import dev.pipelab.api.protocol.FrameDecoder;
 import dev.pipelab.api.protocol.Frames;
+import dev.pipelab.spi.os.PipeInstance;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -50,7 +50,8 @@ final class UnixPipeInstance implements PipeInstance {
     static PeerIdentity peerOf(SocketChannel channel) {
         try {
             UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return new PeerIdentity(principal.user().getName(), principal.group().getName(), OptionalLong.empty());
+            return new PeerIdentity(
+                    principal.user().getName(), principal.group().getName(), OptionalLong.empty());
         } catch (IOException | UnsupportedOperationException e) {
             log.debug("no peer credentials: {}", e.toString());
             return PeerIdentity.UNKNOWN;
@@ -75,7 +76,9 @@ final class UnixPipeInstance implements PipeInstance {
             readBuffer.flip();
             if (n == readBuffer.capacity() && n < GROWN_READ_BUFFER_BYTES) {
                 // the read filled the buffer, so more was likely waiting: read in larger steps from now on
-                readBuffer = ByteBuffer.allocate(GROWN_READ_BUFFER_BYTES).put(readBuffer).flip();
+                readBuffer = ByteBuffer.allocate(GROWN_READ_BUFFER_BYTES)
+                        .put(readBuffer)
+                        .flip();
             }
             if (n < 0) {
                 if (decoder.isMidFrame() && !readCancelled) {

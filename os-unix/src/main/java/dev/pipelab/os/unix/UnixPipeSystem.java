@@ -25,8 +25,7 @@ final class UnixPipeSystem implements PipeSystem {
     /** How long a client waits before it tries a busy server again, as WaitNamedPipe would wait. */
     private static final long BUSY_RETRY_NANOS = Duration.ofMillis(5).toNanos();
 
-    private UnixPipeSystem() {
-    }
+    private UnixPipeSystem() {}
 
     @Override
     public String describe() {

@@ -28,6 +28,7 @@ final class UnixSelectorIo {
     private static final int WRITE_BUFFER_BYTES = 64 * 1024;
     /** What an instance's outbound bytes start in; the loop keeps a few spare, so they are not allocated (and zeroed) each write. */
     private static final int OUTBOUND_BUFFER_BYTES = 4 * 1024;
+
     private static final int SPARE_OUTBOUND_BUFFERS = 64;
 
     private final UnixListener listener;

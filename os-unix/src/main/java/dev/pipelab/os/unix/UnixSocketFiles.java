@@ -22,13 +22,12 @@ import java.util.Set;
 final class UnixSocketFiles {
 
     /** sun_path holds 108 bytes on Linux and 104 on macOS, one of them the terminating NUL. */
-    static final int MAX_PATH_BYTES = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac")
-            ? 103 : 107;
+    static final int MAX_PATH_BYTES =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac") ? 103 : 107;
 
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
-    private UnixSocketFiles() {
-    }
+    private UnixSocketFiles() {}
 
     /** Refuses a path that does not fit sun_path, naming the path and the limit. */
     static void checkLength(Path path) throws IOException {
@@ -102,7 +101,8 @@ final class UnixSocketFiles {
     /** The identity of the file now at {@code path}, or null if there is none. */
     static Object fileKey(Path path) {
         try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
         } catch (IOException e) {
             return null;
         }

@@ -24,7 +24,8 @@ class UnixAddressesTest {
     @Test
     void fallsBackToAPerUserTempDirectoryWithoutAnAbsoluteRuntimeDirectory() {
         assertThat(UnixAddresses.resolve("demo", Map.of(), TMP, "ann").value()).isEqualTo("/tmp/pipelab-ann/demo.sock");
-        assertThat(UnixAddresses.resolve("demo", Map.of("XDG_RUNTIME_DIR", "relative"), TMP, "ann").value())
+        assertThat(UnixAddresses.resolve("demo", Map.of("XDG_RUNTIME_DIR", "relative"), TMP, "ann")
+                        .value())
                 .isEqualTo("/tmp/pipelab-ann/demo.sock");
     }
 
@@ -37,7 +38,8 @@ class UnixAddressesTest {
 
     @Test
     void refusesEmptyAndEscapingNames() {
-        assertThatThrownBy(() -> UnixAddresses.resolve("", Map.of(), TMP, "ann")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> UnixAddresses.resolve("", Map.of(), TMP, "ann"))
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> UnixAddresses.resolve("pipelab:../x", Map.of(), TMP, "ann"))
                 .hasMessageContaining("must be non-empty and contain no '/'");
         assertThatThrownBy(() -> UnixAddresses.resolve("pipelab:..", Map.of(), TMP, "ann"))

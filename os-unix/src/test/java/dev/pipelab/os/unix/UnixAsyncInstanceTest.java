@@ -4,10 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.spi.os.OverlappedInstance;
-import dev.pipelab.spi.os.OverlappedPipe;
 import dev.pipelab.api.protocol.FrameDecoder;
 import dev.pipelab.api.protocol.Frames;
+import dev.pipelab.spi.os.OverlappedInstance;
+import dev.pipelab.spi.os.OverlappedPipe;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -52,7 +52,9 @@ class UnixAsyncInstanceTest {
         connectAndPipeline(3);
         serve(2);
         client.configureBlocking(false);
-        assertThat(client.read(ByteBuffer.allocate(64))).as("nothing sent while request 2 waits here").isZero();
+        assertThat(client.read(ByteBuffer.allocate(64)))
+                .as("nothing sent while request 2 waits here")
+                .isZero();
 
         serve(1, 2);
 
@@ -75,14 +77,18 @@ class UnixAsyncInstanceTest {
         serve(2); // the third request is read into the instance, not served: the two replies wait
 
         if (!instance.flush()) { // FlushFileBuffers
-            assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("the flush finished").isZero();
+            assertThat(pipe.waitForAny(List.of(instance), 0, WAIT))
+                    .as("the flush finished")
+                    .isZero();
         }
         assertThat(instance.getOverlappedResult()).isTrue();
         instance.disconnect();
 
         assertThat(replies(2)).containsExactly("reply 0", "reply 1");
         client.configureBlocking(true);
-        assertThat(client.read(ByteBuffer.allocate(16))).as("then the end of the stream").isEqualTo(-1);
+        assertThat(client.read(ByteBuffer.allocate(16)))
+                .as("then the end of the stream")
+                .isEqualTo(-1);
     }
 
     /**
@@ -98,18 +104,23 @@ class UnixAsyncInstanceTest {
         assertThat(instance.getOverlappedResult()).isTrue();
         assertThat(new String(instance.takeMessage(), UTF_8)).isEqualTo("request 1"); // answered with nothing
 
-        assertThat(instance.read()).as("no request left here: this read waits for the client").isFalse();
+        assertThat(instance.read())
+                .as("no request left here: this read waits for the client")
+                .isFalse();
 
         assertThat(replies(1)).containsExactly("reply 0");
     }
 
     private void connectAndPipeline(int requests) throws IOException {
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("gather.sock").toString()).build();
+        PipeServerConfig config =
+                PipeServerConfig.builder(dir.resolve("gather.sock").toString()).build();
         pipe = UnixPipeSystem.INSTANCE.createOverlappedPipe(config);
         instance = pipe.createInstance();
         assertThat(instance.connect()).isFalse();
         client = SocketChannel.open(UnixDomainSocketAddress.of(config.address().path()));
-        assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("the connect finished").isZero();
+        assertThat(pipe.waitForAny(List.of(instance), 0, WAIT))
+                .as("the connect finished")
+                .isZero();
         assertThat(instance.getOverlappedResult()).isTrue();
         ByteBuffer all = ByteBuffer.allocate(1024);
         for (int i = 0; i < requests; i++) {
@@ -129,11 +140,15 @@ class UnixAsyncInstanceTest {
     private void serve(int n, int first) throws IOException {
         for (int i = first; i < first + n; i++) {
             if (!instance.read()) {
-                assertThat(pipe.waitForAny(List.of(instance), 0, WAIT)).as("request %d read", i).isZero();
+                assertThat(pipe.waitForAny(List.of(instance), 0, WAIT))
+                        .as("request %d read", i)
+                        .isZero();
             }
             assertThat(instance.getOverlappedResult()).isTrue();
             assertThat(new String(instance.takeMessage(), UTF_8)).isEqualTo("request " + i);
-            assertThat(instance.write(("reply " + i).getBytes(UTF_8))).as("reply %d written at once", i).isTrue();
+            assertThat(instance.write(("reply " + i).getBytes(UTF_8)))
+                    .as("reply %d written at once", i)
+                    .isTrue();
             assertThat(instance.getOverlappedResult()).isTrue();
         }
     }

@@ -54,7 +54,8 @@ class UnixClientsTest {
     void tryConnectToNoSocketFileSaysSoInsteadOfBusy() {
         PipeAddress nobody = PipeAddress.resolve(dir.resolve("nobody.sock").toString());
 
-        assertThatThrownBy(() -> UnixClients.tryConnect(nobody)).isInstanceOf(ConnectException.class)
+        assertThatThrownBy(() -> UnixClients.tryConnect(nobody))
+                .isInstanceOf(ConnectException.class)
                 .hasMessageContaining("no PipeLab server at " + nobody + " (no such socket file)");
     }
 
@@ -91,6 +92,7 @@ class UnixClientsTest {
         assertThat(Files.exists(socket)).isTrue();
 
         assertThatThrownBy(() -> UnixClients.tryConnect(PipeAddress.resolve(socket.toString())))
-                .isInstanceOf(ConnectException.class).hasMessageContaining("no PipeLab server is listening at");
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("no PipeLab server is listening at");
     }
 }

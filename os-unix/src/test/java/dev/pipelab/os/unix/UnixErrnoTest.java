@@ -31,7 +31,8 @@ class UnixErrnoTest {
 
         assertThat(UnixErrno.ofConnect(new ConnectException("Verbindungsaufbau abgelehnt"), socket))
                 .isEqualTo(UnixErrno.ECONNREFUSED);
-        assertThat(UnixErrno.ofConnect(new BindException("Keine Berechtigung"), socket)).isEqualTo(UnixErrno.EACCES);
+        assertThat(UnixErrno.ofConnect(new BindException("Keine Berechtigung"), socket))
+                .isEqualTo(UnixErrno.EACCES);
         assertThat(UnixErrno.ofConnect(new SocketException("Die Ressource ist zur Zeit nicht verfügbar"), socket))
                 .isEqualTo(UnixErrno.EAGAIN);
         assertThat(UnixErrno.ofConnect(new SocketException("Datei oder Verzeichnis nicht gefunden"), missing))

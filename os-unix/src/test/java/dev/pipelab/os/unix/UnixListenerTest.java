@@ -29,19 +29,31 @@ class UnixListenerTest {
     void aBurstOfTwoThousandConnectsFitsTheDefaultBacklogWithOneInstance() throws IOException {
         assumeTrue(Files.isReadable(SOMAXCONN), "reads the system's maximum from " + SOMAXCONN + " (Linux)");
         int burst = Math.min(2_000, Integer.parseInt(Files.readString(SOMAXCONN).strip()));
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("burst.sock").toString()).maxInstances(1).build();
+        PipeServerConfig config = PipeServerConfig.builder(
+                        dir.resolve("burst.sock").toString())
+                .maxInstances(1)
+                .build();
         try (NamedPipe pipe = UnixPipeSystem.INSTANCE.createNamedPipe(config)) {
-            assertThat(connectAndCloseInARow(config, burst)).as("connects before the first busy one").isEqualTo(burst);
+            assertThat(pipe.isOpen())
+                    .as("listening; its one instance never accepts")
+                    .isTrue();
+            assertThat(connectAndCloseInARow(config, burst))
+                    .as("connects before the first busy one")
+                    .isEqualTo(burst);
         }
     }
 
     @Test
     void aConfiguredBacklogHoldsThatManyAndThenTheServerIsBusy() throws IOException {
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("small.sock").toString()).acceptBacklog(16)
+        PipeServerConfig config = PipeServerConfig.builder(
+                        dir.resolve("small.sock").toString())
+                .acceptBacklog(16)
                 .build();
         try (NamedPipe pipe = UnixPipeSystem.INSTANCE.createNamedPipe(config)) {
+            assertThat(pipe.isOpen()).as("listening, accepting nobody").isTrue();
             // Linux holds one more than the backlog it was given; macOS a little more than that
-            assertThat(connectAndCloseInARow(config, 1_000)).as("connects before the first busy one")
+            assertThat(connectAndCloseInARow(config, 1_000))
+                    .as("connects before the first busy one")
                     .isBetween(16, 64);
         }
     }

@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.api.protocol.Frames;
 import dev.pipelab.spi.os.OverlappedInstance;
 import dev.pipelab.spi.os.OverlappedPipe;
-import dev.pipelab.api.protocol.Frames;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -47,15 +47,19 @@ class UnixOverlappedPipeFairnessTest {
 
     @Test
     void waitsStartingAfterTheInstanceServedLastCycleThroughEveryReadyInstance() throws IOException {
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("fair.sock").toString()).build();
+        PipeServerConfig config =
+                PipeServerConfig.builder(dir.resolve("fair.sock").toString()).build();
         pipe = UnixPipeSystem.INSTANCE.createOverlappedPipe(config);
         for (int i = 0; i < INSTANCES; i++) {
             OverlappedInstance instance = pipe.createInstance();
             instances.add(instance);
-            assertThat(instance.connect()).as("no client yet: the connect is pending").isFalse();
+            assertThat(instance.connect())
+                    .as("no client yet: the connect is pending")
+                    .isFalse();
         }
         for (int c = 0; c < INSTANCES; c++) {
-            SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(config.address().path()));
+            SocketChannel client = SocketChannel.open(
+                    UnixDomainSocketAddress.of(config.address().path()));
             clients.add(client);
             for (int r = 0; r < REQUESTS; r++) {
                 ByteBuffer frame = Frames.encode(("client " + c + " request " + r).getBytes(UTF_8));
@@ -75,7 +79,9 @@ class UnixOverlappedPipeFairnessTest {
             OverlappedInstance instance = instances.get(i);
             assertThat(instance.getOverlappedResult()).isTrue();
             assertThat(instance.takeMessage()).isNotNull();
-            assertThat(instance.read()).as("the next request is already here: the read finishes at once").isTrue();
+            assertThat(instance.read())
+                    .as("the next request is already here: the read finishes at once")
+                    .isTrue();
             first = i + 1; // as the engine does: the next scan starts after the instance just served
         }
         assertThat(served).containsExactly(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3);
@@ -91,12 +97,14 @@ class UnixOverlappedPipeFairnessTest {
 
     @Test
     void aWaitPerformsTheReadyReadsOneAtATimeSoEachInstanceIsServedWhileItsSocketIsWarm() throws IOException {
-        PipeServerConfig config = PipeServerConfig.builder(dir.resolve("one.sock").toString()).build();
+        PipeServerConfig config =
+                PipeServerConfig.builder(dir.resolve("one.sock").toString()).build();
         pipe = UnixPipeSystem.INSTANCE.createOverlappedPipe(config);
         for (int i = 0; i < 2; i++) {
             instances.add(pipe.createInstance());
             assertThat(instances.get(i).connect()).isFalse();
-            clients.add(SocketChannel.open(UnixDomainSocketAddress.of(config.address().path())));
+            clients.add(SocketChannel.open(
+                    UnixDomainSocketAddress.of(config.address().path())));
         }
         Set<Integer> connected = new HashSet<>();
         while (connected.size() < 2) {
@@ -104,7 +112,9 @@ class UnixOverlappedPipeFairnessTest {
             assertThat(i).as("a connect finished").isBetween(0, 1);
             assertThat(instances.get(i).getOverlappedResult()).isTrue();
             connected.add(i);
-            assertThat(instances.get(i).read()).as("nothing sent yet: the read is pending").isFalse();
+            assertThat(instances.get(i).read())
+                    .as("nothing sent yet: the read is pending")
+                    .isFalse();
         }
         for (SocketChannel client : clients) {
             ByteBuffer frame = Frames.encode("ready".getBytes(UTF_8));
@@ -116,7 +126,8 @@ class UnixOverlappedPipeFairnessTest {
         int first = pipe.waitForAny(instances, 0, WAIT);
         assertThat(first).isBetween(0, 1);
         OverlappedInstance other = instances.get(1 - first);
-        assertThat(other.event().isSet()).as("the other read waits for the next wait, though its bytes are here")
+        assertThat(other.event().isSet())
+                .as("the other read waits for the next wait, though its bytes are here")
                 .isFalse();
         assertThat(pipe.waitForAny(instances, first + 1, WAIT)).isEqualTo(1 - first);
         assertThat(other.getOverlappedResult()).isTrue();
@@ -132,13 +143,17 @@ class UnixOverlappedPipeFairnessTest {
         Set<Integer> connected = new HashSet<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         int first = 0;
-        while (connected.size() < INSTANCES || !instances.stream().allMatch(i -> i.event().isSet())) {
-            assertThat(System.nanoTime() - deadline).as("every instance connected and read: %s", instances)
+        while (connected.size() < INSTANCES
+                || !instances.stream().allMatch(i -> i.event().isSet())) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("every instance connected and read: %s", instances)
                     .isNegative();
             int i = pipe.waitForAny(instances, first, WAIT);
             assertThat(i).as("a wait timed out: %s", instances).isBetween(0, INSTANCES - 1);
             if (connected.add(i)) {
-                assertThat(instances.get(i).getOverlappedResult()).as("the connect of %d", i).isTrue();
+                assertThat(instances.get(i).getOverlappedResult())
+                        .as("the connect of %d", i)
+                        .isTrue();
                 instances.get(i).read();
             }
             first = i + 1;

@@ -93,6 +93,7 @@ public final class CallLog {
      * Under the lock: the wait of {@code call} blocks at most {@code nanos} for {@link #signalChange};
      * returns the nanos left.
      */
+    @SuppressWarnings("WaitNotInLoop") // the caller loops: it checks its condition, then waits the nanos left
     public long awaitChange(long nanos, String call) throws InterruptedIOException {
         try {
             return changed.awaitNanos(nanos);
@@ -154,8 +155,10 @@ public final class CallLog {
     /** The entries about instance {@code number}, in order, without the {@code "#n "} prefix. */
     public List<String> callsOn(int number) {
         String prefix = "#" + number + " ";
-        return locked(() -> entries.stream().filter(e -> e.startsWith(prefix))
-                .map(e -> e.substring(prefix.length())).toList());
+        return locked(() -> entries.stream()
+                .filter(e -> e.startsWith(prefix))
+                .map(e -> e.substring(prefix.length()))
+                .toList());
     }
 
     /** Calls that broke the seam's rules (wrong thread, a second outstanding operation, ...). */

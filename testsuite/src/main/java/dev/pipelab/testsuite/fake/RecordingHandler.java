@@ -30,8 +30,8 @@ public final class RecordingHandler implements PipeHandler {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<Session> connected = new LinkedHashSet<>(); // loop thread only
 
-    private RecordingHandler(String loopThread, boolean broadcast, String requestPlace,
-            BooleanSupplier inRequestPlace) {
+    private RecordingHandler(
+            String loopThread, boolean broadcast, String requestPlace, BooleanSupplier inRequestPlace) {
         this.loopThread = loopThread;
         this.broadcast = broadcast;
         this.requestPlace = requestPlace;

@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A {@link ScriptedClient} as the seam contract's client: what it sends, the frames written to it. */
 public final class ScriptedClients {
 
-    private ScriptedClients() {
-    }
+    private ScriptedClients() {}
 
     /** A client of {@code seam} that connects now, or waits in its backlog for the next connect. */
     public static PipeSystemContract.TestClient connect(ScriptedSeam seam, String name, Duration wait) {

@@ -55,7 +55,8 @@ public abstract class ScriptedSeam implements PipeSystem {
     /** Its clients are the test's {@link ScriptedClient}s; see {@link #clientConnects}. */
     @Override
     public ClientEnd connectClient(PipeAddress address, Duration timeout) {
-        throw new UnsupportedOperationException("a scripted seam's clients connect with clientConnects, not over a pipe");
+        throw new UnsupportedOperationException(
+                "a scripted seam's clients connect with clientConnects, not over a pipe");
     }
 
     @Override

@@ -41,6 +41,7 @@ public abstract class StateMachineSupport<S extends ScriptedSeam> {
     private final Map<Integer, Integer> callsExpected = new HashMap<>(); // per instance: entries checked so far
     /** The handler the next {@link #start} gives the engine; the subclass sets it. */
     protected RecordingHandler handler;
+
     protected PipeServer server;
 
     /**
@@ -53,8 +54,10 @@ public abstract class StateMachineSupport<S extends ScriptedSeam> {
     }
 
     protected void start(int maxInstances) throws IOException {
-        PipeServerConfig config = PipeServerConfig.builder("fake-seam").maxInstances(maxInstances)
-                .gracePeriod(GRACE).build();
+        PipeServerConfig config = PipeServerConfig.builder("fake-seam")
+                .maxInstances(maxInstances)
+                .gracePeriod(GRACE)
+                .build();
         server = engine.apply(PipeSystems.of(seam)).create(config, handler).start();
     }
 
@@ -73,15 +76,18 @@ public abstract class StateMachineSupport<S extends ScriptedSeam> {
 
     /** The session of {@code client} sends it {@code message} from the test thread: a push the session must take. */
     protected void push(String client, String message) {
-        assertThat(handler.session(client).send(message.getBytes(UTF_8))).as(this::describe).isTrue();
+        assertThat(handler.session(client).send(message.getBytes(UTF_8)))
+                .as(this::describe)
+                .isTrue();
     }
 
     /** After a connect that failed at once, the server still serves the client {@code name} that arrives. */
     protected void aClientArrivingAfterAFailedConnectIsServed(String name) {
         seam.clientConnects(name);
-        eventually().untilAsserted(() -> assertThat(handler.events())
-                .as("a client arriving after one failed connect is served; %s", describe())
-                .contains("connect " + name));
+        eventually()
+                .untilAsserted(() -> assertThat(handler.events())
+                        .as("a client arriving after one failed connect is served; %s", describe())
+                        .contains("connect " + name));
     }
 
     /**
@@ -93,7 +99,8 @@ public abstract class StateMachineSupport<S extends ScriptedSeam> {
         eventually().untilAsserted(() -> {
             List<String> all = seam.callsOn(number);
             assertThat(all.subList(Math.min(from, all.size()), all.size()))
-                    .as("calls on #%d after the first %d; %s", number, from, describe()).containsExactly(calls);
+                    .as("calls on #%d after the first %d; %s", number, from, describe())
+                    .containsExactly(calls);
         });
         callsExpected.put(number, from + calls.length);
     }
@@ -114,9 +121,13 @@ public abstract class StateMachineSupport<S extends ScriptedSeam> {
             return;
         }
         server.close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(ThreadCensus.of("pipelab-").all())
-                .as("threads left after close; %s", describe()).isEmpty());
-        assertThat(seam.unclosed()).as("instances and pipe closed; %s", describe()).isEmpty();
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(ThreadCensus.of("pipelab-").all())
+                        .as("threads left after close; %s", describe())
+                        .isEmpty());
+        assertThat(seam.unclosed())
+                .as("instances and pipe closed; %s", describe())
+                .isEmpty();
         assertThat(seam.violations()).as(this::describe).isEmpty();
         assertThat(handler.misplacedCalls()).as(this::describe).isEmpty();
     }
