@@ -1,33 +1,11 @@
 package dev.pipelab.completion;
 
-import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.spi.os.PipeSystem;
-import dev.pipelab.testsuite.PipeSystemContract;
-import dev.pipelab.testsuite.fake.ScriptedClients;
+import dev.pipelab.testsuite.fake.ScriptedSeamContract;
 
-/** The seam's contract on the scripted completion seam the state-machine tests run on: it must agree with the real one. */
-class FakeSeamContractTest extends PipeSystemContract {
+/** The seam's contract on the scripted completion seam the state-machine tests run on. */
+class FakeSeamContractTest extends ScriptedSeamContract {
 
-    private final FakePipeSystem seam = new FakePipeSystem();
-    private int clients;
-
-    @Override
-    protected PipeSystem seam() {
-        return seam;
-    }
-
-    @Override
-    protected boolean serves(Style style) {
-        return style == Style.COMPLETION;
-    }
-
-    @Override
-    protected TestClient connectClient(PipeServerConfig config) {
-        return ScriptedClients.connect(seam, "client" + clients++, WAIT);
-    }
-
-    @Override
-    public String toString() {
-        return "the scripted completion seam";
+    FakeSeamContractTest() {
+        super(new FakePipeSystem(), Style.COMPLETION);
     }
 }

@@ -124,31 +124,21 @@ public abstract class PipeSystemContract {
         OverlappedPipe pipe = overlappedPipe();
         OverlappedInstance instance = track(pipe.createInstance());
         TestClient client = track(connectClient(config()));
-        if (!instance.connect()) {
-            awaitOverlapped(pipe, instance, "the connect");
-        }
+        finish(pipe, instance, instance.connect(), "the connect");
         for (String request : List.of("a", "b", "c")) {
             client.send(request);
         }
         for (String request : List.of("a", "b", "c")) {
-            if (!instance.read()) {
-                awaitOverlapped(pipe, instance, "the read of " + request);
-            } else {
-                assertThat(instance.getOverlappedResult()).isTrue();
-            }
+            finish(pipe, instance, instance.read(), "the read of " + request);
             String message = text(instance.takeMessage());
-            if (!instance.write(("reply " + message).getBytes(UTF_8))) {
-                awaitOverlapped(pipe, instance, "the write of the reply to " + message);
-            } else {
-                assertThat(instance.getOverlappedResult()).isTrue();
-            }
+            finish(
+                    pipe,
+                    instance,
+                    instance.write(("reply " + message).getBytes(UTF_8)),
+                    "the write of the reply to " + message);
         }
 
-        if (!instance.flush()) { // FlushFileBuffers
-            awaitOverlapped(pipe, instance, "the flush");
-        } else {
-            assertThat(instance.getOverlappedResult()).isTrue();
-        }
+        finish(pipe, instance, instance.flush(), "the flush"); // FlushFileBuffers
         instance.disconnect(); // DisconnectNamedPipe
 
         assertThat(receiveAll(client)).containsExactly("reply a", "reply b", "reply c");
@@ -159,9 +149,7 @@ public abstract class PipeSystemContract {
         OverlappedPipe pipe = overlappedPipe();
         OverlappedInstance instance = track(pipe.createInstance());
         TestClient client = track(connectClient(config()));
-        if (!instance.connect()) {
-            awaitOverlapped(pipe, instance, "the connect");
-        }
+        finish(pipe, instance, instance.connect(), "the connect");
         assertThat(instance.read()).as("nothing sent yet").isFalse();
 
         instance.cancelIo(); // CancelIoEx
@@ -171,9 +159,7 @@ public abstract class PipeSystemContract {
                 .isTrue();
         assertThatThrownBy(instance::getOverlappedResult).isInstanceOf(OperationAbortedException.class);
         client.send("after");
-        if (!instance.read()) {
-            awaitOverlapped(pipe, instance, "the read after the cancelled one");
-        }
+        finish(pipe, instance, instance.read(), "the read after the cancelled one");
         assertThat(text(instance.takeMessage())).isEqualTo("after");
     }
 
@@ -388,9 +374,18 @@ public abstract class PipeSystemContract {
         return track(seam().createNamedPipe(config()));
     }
 
-    /** Waits for {@code instance}'s pending operation, which must finish well. */
-    private static void awaitOverlapped(OverlappedPipe pipe, OverlappedInstance instance, String what)
+    /**
+     * The end of the operation just started on {@code instance}, which must finish well: at once
+     * (then GetOverlappedResult says so), or later, which the wait brings.
+     */
+    private static void finish(OverlappedPipe pipe, OverlappedInstance instance, boolean finishedAtOnce, String what)
             throws IOException {
+        if (finishedAtOnce) {
+            assertThat(instance.getOverlappedResult())
+                    .as("%s finished at once", what)
+                    .isTrue();
+            return;
+        }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!instance.getOverlappedResult()) {
             assertThat(System.nanoTime() - deadline)

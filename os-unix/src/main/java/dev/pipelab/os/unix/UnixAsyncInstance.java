@@ -492,43 +492,40 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         return event;
     }
 
-    @Override
-    public boolean connect() throws IOException {
+    /** Starting an operation: on the owning thread only, and it resets the instance's event. */
+    private void begin(Operation operation) {
         io.checkOwner();
         event.reset();
-        lastStarted = Operation.CONNECT;
+        lastStarted = operation;
+    }
+
+    @Override
+    public boolean connect() throws IOException {
+        begin(Operation.CONNECT);
         return startConnect(event::set);
     }
 
     @Override
     public boolean read() throws IOException {
-        io.checkOwner();
-        event.reset();
-        lastStarted = Operation.READ;
+        begin(Operation.READ);
         return startRead(event::set);
     }
 
     @Override
     public boolean write(byte[] payload) throws IOException {
-        io.checkOwner();
-        event.reset();
-        lastStarted = Operation.WRITE;
+        begin(Operation.WRITE);
         return startWrite(frameOf(payload), false, event::set);
     }
 
     @Override
     public boolean writeError(String reason) throws IOException {
-        io.checkOwner();
-        event.reset();
-        lastStarted = Operation.WRITE;
+        begin(Operation.WRITE);
         return startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, true, event::set);
     }
 
     @Override
     public boolean flush() throws IOException {
-        io.checkOwner();
-        event.reset();
-        lastStarted = Operation.FLUSH;
+        begin(Operation.FLUSH);
         return startFlush(event::set);
     }
 
