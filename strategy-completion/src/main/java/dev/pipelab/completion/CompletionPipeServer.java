@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *         <li>the event is signalled: a client connected. The loop starts its session (the
  *             sample calls its write routine by hand to start the first ReadFileEx), and
  *             creates the next instance for the next client;
- *         <li>WAIT_IO_COMPLETION: completion routines (and APCs) ran inside the wait. Nothing
- *             more to do: the routines did the work.
+ *         <li>WAIT_IO_COMPLETION: completion routines (and APCs) ran inside the wait; the
+ *             routines did the work. Windows reports completions before a signalled event, so
+ *             the loop looks at the connect event here too: under a steady stream of
+ *             completions the wait would never report a new client. (The SDK sample does not,
+ *             and keeps a client that connects under load waiting until the load ends.)
  *       </ul>
  *   <li>{@link #completedReadRoutine}: a request arrived; the handler answers it, queueing
  *       replies, and {@link #continueSession} starts writing them (WriteFileEx).
@@ -145,7 +148,15 @@ public final class CompletionPipeServer implements PipeServer {
                     CompletionPipe.WaitResult woke = pipe.waitAlertable(connectEvent, TICK);
                     switch (woke) {
                         case SIGNALLED -> clientConnected();
-                        case IO_COMPLETION -> {} // routines and APCs ran inside the wait
+                        case IO_COMPLETION -> {
+                            // Routines and APCs ran inside the wait. Windows reports them before a
+                            // signalled object, so while completions keep coming the wait never says
+                            // SIGNALLED: look at the connect event as well (WaitForSingleObject(hEvent,
+                            // 0)), or a client that connects under load waits for the load to end.
+                            if (connectEvent.isSet()) {
+                                clientConnected();
+                            }
+                        }
                         case TIMEOUT -> {}
                     }
                     if (ticker.sweepDue(woke == CompletionPipe.WaitResult.TIMEOUT)) {

@@ -273,7 +273,8 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
 
         alice.closesItsEnd();
         expectCalls(0, "routine read(EOFException)", "flushEx -> done", "routine flush(ok)", "close");
-        // The freed place gets a new instance, whose ConnectNamedPipe finds carol already there.
+        // The freed place gets a new instance, whose ConnectNamedPipe finds carol already there;
+        // the loop finds the event set as soon as the routines of that wait have run.
         expectCalls(2, "connect -> connected", "readFileEx -> pending");
         assertThat(seam.log())
                 .as(this::describe)
@@ -282,7 +283,7 @@ class CompletionStateMachineTest extends StateMachineSupport<FakePipeSystem> {
                         "createInstance -> #2",
                         "#2 connect -> connected",
                         "event.set",
-                        "waitAlertable -> SIGNALLED",
+                        "waitAlertable -> IO_COMPLETION",
                         "#2 readFileEx -> pending");
         carol.sends("at last");
         expectEcho(2, "at last");

@@ -250,6 +250,21 @@ public abstract class PipeSystemContract {
     }
 
     @Test
+    void routinesAndApcsComeBeforeASignalledEventAndTheEventStaysSet() throws IOException {
+        CompletionPipe pipe = completionPipe();
+        PipeEvent event = pipe.createEvent(true);
+        List<String> ran = new ArrayList<>();
+        pipe.queueUserApc(() -> ran.add("apc"));
+
+        assertThat(pipe.waitAlertable(event, WAIT))
+                .as("an APC was queued")
+                .isEqualTo(CompletionPipe.WaitResult.IO_COMPLETION);
+        assertThat(ran).containsExactly("apc");
+        assertThat(event.isSet()).as("the event is still there to look at").isTrue();
+        assertThat(pipe.waitAlertable(event, WAIT)).isEqualTo(CompletionPipe.WaitResult.SIGNALLED);
+    }
+
+    @Test
     void aCompletionConnectWithTheClientThereLeavesTheEventUnsetAndStopAcceptingFailsAPendingOne() throws IOException {
         CompletionPipe pipe = completionPipe();
         PipeEvent event = pipe.createEvent(true);

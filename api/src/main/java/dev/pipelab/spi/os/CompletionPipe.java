@@ -38,6 +38,10 @@ public interface CompletionPipe extends Closeable {
     /**
      * WaitForSingleObjectEx(event, timeout, bAlertable=TRUE). The first call binds this pipe
      * to the calling thread; only that thread may call it, or start operations, afterwards.
+     *
+     * <p>As on Windows, queued routines and APCs come before a signalled event: while any ran,
+     * the wait returns {@link WaitResult#IO_COMPLETION}, whatever the event's state. A caller
+     * that must not miss the event under a steady stream of completions looks at it then too.
      */
     WaitResult waitAlertable(PipeEvent event, Duration timeout) throws IOException;
 
