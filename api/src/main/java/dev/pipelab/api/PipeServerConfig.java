@@ -277,13 +277,13 @@ public final class PipeServerConfig {
 
     /**
      * Why {@code peer} may not connect, or empty if it may: with an allow-list, the peer's user
-     * or its group must be on it. A peer the OS does not identify is refused then.
+     * must be on it, or a group it is a member of ({@link PeerIdentity#isMemberOf}). A peer the OS does not identify is refused then.
      */
     public java.util.Optional<String> refusal(PeerIdentity peer) {
         if (allowedUsers.isEmpty() && allowedGroups.isEmpty()) {
             return java.util.Optional.empty();
         }
-        if (allowedUsers.contains(peer.user()) || allowedGroups.contains(peer.group())) {
+        if (allowedUsers.contains(peer.user()) || allowedGroups.stream().anyMatch(peer::isMemberOf)) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of("user " + peer.user() + " (group " + peer.group()
