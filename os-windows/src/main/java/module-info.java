@@ -10,4 +10,7 @@ module dev.pipelab.os.windows {
     // JNA builds the proxy of Kernel32Calls and calls its callbacks reflectively.
     opens dev.pipelab.os.windows to
             com.sun.jna;
+
+    provides dev.pipelab.spi.os.PipeSystemProvider with
+            dev.pipelab.os.windows.WindowsPipeSystemProvider;
 }

@@ -119,4 +119,21 @@ class PipeServerConfigTest {
         assertThatThrownBy(() -> PipeServerConfig.fromProperties(notInt))
                 .hasMessage("maxMessageBytes must be an integer, was '1MB'");
     }
+
+    @Test
+    void anAllowedGroupLetsInEveryMemberNotOnlyThoseWhosePrimaryGroupItIs() {
+        PipeServerConfig config = PipeServerConfig.builder("/tmp/x.sock")
+                .allowedGroups(java.util.Set.of("pipe-users"))
+                .build();
+        PeerIdentity member = new PeerIdentity(
+                "ann", "Domain Users", java.util.OptionalLong.of(7), java.util.Set.of("Domain Users", "pipe-users"));
+        PeerIdentity primary = new PeerIdentity("bob", "pipe-users", java.util.OptionalLong.empty());
+        PeerIdentity other = new PeerIdentity(
+                "eve", "Domain Users", java.util.OptionalLong.empty(), java.util.Set.of("Domain Users"));
+
+        assertThat(config.refusal(member)).isEmpty();
+        assertThat(config.refusal(primary)).isEmpty();
+        assertThat(config.refusal(other)).hasValueSatisfying(r -> assertThat(r).contains("user eve"));
+        assertThat(config.refusal(PeerIdentity.UNKNOWN)).isPresent();
+    }
 }

@@ -37,6 +37,28 @@ public abstract class ContractSupport {
     private final List<PipeClient> clients = new ArrayList<>();
     protected ContractHandler handler;
 
+    /**
+     * The names of PipeLab's threads still alive, once the ones that end by themselves shortly
+     * after their last use (the Windows seam's completion-port and flush threads end just after
+     * the operations they served) have had up to five seconds to go. Empty when nothing is left.
+     */
+    public static List<String> pipelabThreadsLeft() {
+        var left = new java.util.concurrent.atomic.AtomicReference<List<String>>();
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        left.set(dev.pipelab.spi.diagnostics.ThreadCensus.of("pipelab-")
+                                .all());
+                        return left.get().isEmpty();
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // what is left is the answer
+        }
+        return left.get();
+    }
+
     /** The engine under test. */
     protected abstract PipeServerFactory factory();
 
@@ -67,7 +89,7 @@ public abstract class ContractSupport {
     }
 
     protected PipeServerConfig config(UnaryOperator<PipeServerConfig.Builder> tune) {
-        return tune.apply(PipeServerConfig.builder(dir.resolve("s.sock").toString())
+        return tune.apply(PipeServerConfig.builder(TestPipes.spec(dir, "s.sock"))
                         .maxMessageBytes(MAX_MESSAGE)
                         .gracePeriod(Duration.ofSeconds(2)))
                 .build();

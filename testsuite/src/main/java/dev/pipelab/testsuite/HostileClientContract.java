@@ -133,6 +133,7 @@ public abstract class HostileClientContract extends ContractSupport {
      */
     @Test
     void aServerOutOfDescriptorsPausesAcceptingLogsOncePerPauseAndServesEveryClientInTheEnd() throws Exception {
+        assumeTrue(TestPipes.areSocketFiles(), "a descriptor limit is Unix's; Windows has no such limit on handles");
         Path prlimit = Path.of("/usr/bin/prlimit");
         assumeTrue(Files.isExecutable(prlimit), "needs prlimit (util-linux) to give the server a descriptor limit");
         int limit = 200;

@@ -371,7 +371,7 @@ public abstract class PipeSystemContract {
     // ---- helpers
 
     private PipeServerConfig config() {
-        return PipeServerConfig.builder(dir.resolve("seam.sock").toString()).build();
+        return PipeServerConfig.builder(TestPipes.spec(dir, "seam.sock")).build();
     }
 
     private OverlappedPipe overlappedPipe() throws IOException {

@@ -10,17 +10,36 @@ import java.util.ServiceLoader;
 
 /**
  * Picks the OS seam: of the {@link PipeSystemProvider}s on the class path (or module path), the
- * first that is available, by name. When none is, the result is a provider that is unavailable
- * and says why, for every one it found, so that an engine reports "not available: ..." instead
- * of failing later.
+ * first that is available, by name; or the one the system property {@value #SEAM_PROPERTY}
+ * names. When none is, the result is a provider that is unavailable and says why, for every one
+ * it found, so that an engine reports "not available: ..." instead of failing later.
  */
 public final class PipeSystems {
+
+    /** The system property that names the seam to use, when more than one could run. */
+    public static final String SEAM_PROPERTY = "pipelab.seam";
 
     private PipeSystems() {}
 
     /** The seam for this machine, chosen once. */
     public static PipeSystemProvider select() {
         return Found.SELECTED;
+    }
+
+    /**
+     * The one of {@code found} called {@code wanted}, if it is available; otherwise an unavailable
+     * provider saying why.
+     */
+    public static PipeSystemProvider select(List<PipeSystemProvider> found, String wanted) {
+        for (PipeSystemProvider p : found) {
+            if (p.name().equals(wanted)) {
+                return p;
+            }
+        }
+        List<String> names =
+                found.stream().map(PipeSystemProvider::name).sorted().toList();
+        return unavailable(
+                wanted, SEAM_PROPERTY + "=" + wanted + " names no seam on the class path; there are " + names);
     }
 
     /** The first available of {@code found}, by name; or an unavailable provider naming each cause. */
@@ -33,7 +52,9 @@ public final class PipeSystems {
             }
         }
         if (sorted.isEmpty()) {
-            return unavailable("none", "no OS seam on the class path: add pipelab-os-unix (Linux, macOS)");
+            return unavailable(
+                    "none",
+                    "no OS seam on the class path: add pipelab-os-unix (Linux, macOS) or pipelab-os-windows (Windows)");
         }
         List<String> causes = sorted.stream()
                 .map(p -> p.name() + ": " + p.unavailabilityCause().orElseThrow())
@@ -101,9 +122,15 @@ public final class PipeSystems {
     }
 
     private static final class Found {
-        static final PipeSystemProvider SELECTED =
-                select(ServiceLoader.load(PipeSystemProvider.class, PipeSystems.class.getClassLoader()).stream()
-                        .map(ServiceLoader.Provider::get)
-                        .toList());
+        static final PipeSystemProvider SELECTED = selected();
+
+        private static PipeSystemProvider selected() {
+            List<PipeSystemProvider> found =
+                    ServiceLoader.load(PipeSystemProvider.class, PipeSystems.class.getClassLoader()).stream()
+                            .map(ServiceLoader.Provider::get)
+                            .toList();
+            String wanted = System.getProperty(SEAM_PROPERTY, "").strip();
+            return wanted.isEmpty() ? select(found) : select(found, wanted);
+        }
     }
 }

@@ -37,7 +37,26 @@ class PipeSystemsTest {
         assertThat(PipeSystems.select(List.of()).unavailabilityCause())
                 .hasValueSatisfying(cause -> assertThat(cause)
                         .contains("no OS seam on the class path")
-                        .contains("pipelab-os-unix"));
+                        .contains("pipelab-os-unix")
+                        .contains("pipelab-os-windows"));
+    }
+
+    @Test
+    void theSeamPropertyPicksOneByNameEvenWhenAnotherIsAvailable() {
+        PipeSystemProvider other = PipeSystems.of(new NamesOnlySeam().pipeSystem());
+
+        assertThat(PipeSystems.select(List.of(available, other, windows), "names only, for the API's tests"))
+                .isSameAs(other);
+        assertThat(PipeSystems.select(List.of(available, windows), "windows")).isSameAs(windows);
+    }
+
+    @Test
+    void aSeamPropertyNamingNoSeamFoundSaysWhichThereAre() {
+        PipeSystemProvider none = PipeSystems.select(List.of(available, windows), "native");
+
+        assertThat(none.isAvailable()).isFalse();
+        assertThat(none.unavailabilityCause())
+                .hasValue("pipelab.seam=native names no seam on the class path; there are [names-only, windows]");
     }
 
     @Test

@@ -1,0 +1,238 @@
+package dev.pipelab.os.windows;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import dev.pipelab.api.PeerIdentity;
+import dev.pipelab.spi.os.PipeInstance;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance in the blocking style, as the multithreaded sample uses it: ConnectNamedPipe,
+ * then ReadFile and WriteFile until the client is done, FlushFileBuffers, DisconnectNamedPipe,
+ * CloseHandle. Each call starts the operation overlapped and parks until the
+ * {@link CompletionPort} reports it, so that a virtual thread never blocks its carrier.
+ * One thread may read while another writes: each direction has its own OVERLAPPED and buffer.
+ */
+final class WindowsPipeInstance implements PipeInstance {
+
+    private static final Logger log = LoggerFactory.getLogger(WindowsPipeInstance.class);
+
+    private final Kernel32Calls calls;
+    private final WindowsAccounts accounts;
+    private final WindowsNamedPipe pipe;
+    private final CompletionPort port;
+    private final Flusher flusher;
+    private final HANDLE handle;
+    private final NativeOverlapped readOverlapped = new NativeOverlapped();
+    private final NativeOverlapped writeOverlapped = new NativeOverlapped();
+    private final IntByReference readBytes = new IntByReference();
+    private final IntByReference writtenBytes = new IntByReference();
+    private final InboundFrames inbound;
+    private final OutboundFrames outbound = new OutboundFrames();
+    private volatile boolean readCancelled;
+    private volatile boolean closed;
+    private volatile PeerIdentity peer = PeerIdentity.UNKNOWN;
+
+    WindowsPipeInstance(
+            Kernel32Calls calls,
+            WindowsAccounts accounts,
+            WindowsNamedPipe pipe,
+            CompletionPort port,
+            Flusher flusher,
+            HANDLE handle,
+            int maxMessageBytes) {
+        this.calls = calls;
+        this.accounts = accounts;
+        this.pipe = pipe;
+        this.port = port;
+        this.flusher = flusher;
+        this.handle = handle;
+        this.inbound = new InboundFrames(maxMessageBytes);
+    }
+
+    @Override
+    public void connect() throws IOException {
+        while (true) {
+            if (!pipe.isOpen() || closed) {
+                throw new ClosedChannelException();
+            }
+            CompletionPort.Awaited awaited = port.expect(readOverlapped);
+            boolean started = calls.ConnectNamedPipe(handle, readOverlapped.prepare(null));
+            int error = started ? Win32.ERROR_SUCCESS : calls.lastError();
+            if (started || error == Win32.ERROR_IO_PENDING) {
+                pipe.connecting(this);
+                try {
+                    port.await(awaited);
+                } finally {
+                    pipe.notConnecting(this);
+                }
+                if (!calls.GetOverlappedResult(handle, readOverlapped.pointer(), readBytes, false)) {
+                    error = calls.lastError();
+                    if (error == Win32.ERROR_OPERATION_ABORTED || !pipe.isOpen() || closed) {
+                        throw new ClosedChannelException(); // the pipe was closed meanwhile
+                    }
+                    throw Win32Errors.failure("ConnectNamedPipe", error);
+                }
+                break;
+            }
+            port.forget(readOverlapped);
+            if (error == Win32.ERROR_PIPE_CONNECTED) {
+                break; // the client came before the call: a good connection
+            }
+            if (error == Win32.ERROR_NO_DATA) {
+                calls.DisconnectNamedPipe(handle); // a client came and went: listen again
+                continue;
+            }
+            throw Win32Errors.failure("ConnectNamedPipe", error);
+        }
+        peer = WindowsPeers.identityOf(calls, accounts, handle);
+    }
+
+    /** CancelIoEx of a pending connect, when the pipe closes. */
+    void cancelConnect() {
+        calls.CancelIoEx(handle, readOverlapped.pointer());
+    }
+
+    @Override
+    public PeerIdentity peer() {
+        return peer;
+    }
+
+    @Override
+    public byte[] readMessage() throws IOException {
+        while (!readCancelled) {
+            byte[] m = inbound.buffered();
+            if (m != null) {
+                return m;
+            }
+            CompletionPort.Awaited awaited = port.expect(readOverlapped);
+            int n = finish(
+                    "ReadFile",
+                    awaited,
+                    readOverlapped,
+                    readBytes,
+                    calls.ReadFile(handle, inbound.buffer(), inbound.capacity(), null, readOverlapped.prepare(null)));
+            if (n < 0) {
+                if (inbound.isMidFrame() && !readCancelled) {
+                    log.debug("client left in the middle of a frame");
+                }
+                return null; // the client closed its end, or the read was cancelled
+            }
+            m = inbound.received(n);
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void writeMessage(byte[] payload) throws IOException {
+        writeFully(outbound.message(payload));
+    }
+
+    @Override
+    public void writeError(String reason) throws IOException {
+        writeFully(outbound.error(reason));
+    }
+
+    private void writeFully(int length) throws IOException {
+        int written = 0;
+        while (written < length) {
+            Pointer from = outbound.from(written);
+            CompletionPort.Awaited awaited = port.expect(writeOverlapped);
+            int n = finish(
+                    "WriteFile",
+                    awaited,
+                    writeOverlapped,
+                    writtenBytes,
+                    calls.WriteFile(handle, from, length - written, null, writeOverlapped.prepare(null)));
+            if (n < 0) {
+                throw new java.io.EOFException("the client closed its end");
+            }
+            written += n;
+        }
+    }
+
+    /**
+     * Finishes the operation whose call just returned {@code started}, expected as {@code awaited}:
+     * waits for its packet, and returns its byte count, or -1 if the client is gone or the
+     * operation was cancelled.
+     */
+    private int finish(
+            String call,
+            CompletionPort.Awaited awaited,
+            NativeOverlapped overlapped,
+            IntByReference bytes,
+            boolean started)
+            throws IOException {
+        int error = started ? Win32.ERROR_SUCCESS : calls.lastError();
+        if (!started && error != Win32.ERROR_IO_PENDING) {
+            port.forget(overlapped); // failed at once: no packet comes
+            return endOrThrow(call, error);
+        }
+        port.await(awaited);
+        if (calls.GetOverlappedResult(handle, overlapped.pointer(), bytes, false)) {
+            return bytes.getValue();
+        }
+        return endOrThrow(call, calls.lastError());
+    }
+
+    private int endOrThrow(String call, int error) throws IOException {
+        if (Win32Errors.isPeerGone(error) || error == Win32.ERROR_OPERATION_ABORTED || closed) {
+            return -1;
+        }
+        throw Win32Errors.failure(call, error);
+    }
+
+    @Override
+    public boolean flush(Duration timeout) throws IOException {
+        try {
+            IOException failure = flusher.flush(handle).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (failure != null) {
+                throw failure;
+            }
+            return true;
+        } catch (TimeoutException e) {
+            return false; // FlushFileBuffers goes on until close() disconnects the client
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while flushing");
+        } catch (ExecutionException e) {
+            throw new IOException("FlushFileBuffers failed", e.getCause());
+        }
+    }
+
+    @Override
+    public void cancelRead() {
+        readCancelled = true;
+        calls.CancelIoEx(handle, readOverlapped.pointer());
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        calls.CancelIoEx(handle, null); // pending reads and writes finish as aborted
+        calls.DisconnectNamedPipe(handle);
+        calls.CloseHandle(handle);
+        port.unbind();
+    }
+
+    @Override
+    public String toString() {
+        return "WindowsPipeInstance[" + (closed ? "closed" : peer) + "]";
+    }
+}

@@ -1,0 +1,31 @@
+package dev.pipelab.testsuite;
+
+import dev.pipelab.api.PipeAddress;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where a test's pipe lives, on whatever seam the tests run: on Unix a socket file in the test's
+ * own directory, on Windows (whose pipes are names, not files) a name no other test uses.
+ */
+public final class TestPipes {
+
+    private static final AtomicLong NEXT = new AtomicLong();
+
+    private TestPipes() {}
+
+    /** True when this JVM's seam puts pipes in the file system (AF_UNIX sockets). */
+    public static boolean areSocketFiles() {
+        return PipeAddress.resolve("pipelab:probe").kind() == PipeAddress.Kind.UNIX_SOCKET;
+    }
+
+    /** {@code dir/leaf} for a socket file, or a fresh {@code pipelab:} name made from {@code leaf}. */
+    public static String spec(Path dir, String leaf) {
+        if (areSocketFiles()) {
+            return dir.resolve(leaf).toString();
+        }
+        String base = leaf.replace('/', '-').replace(".sock", "");
+        return PipeAddress.NAME_PREFIX + "test-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet() + "-"
+                + base;
+    }
+}
