@@ -14,6 +14,7 @@
  * field is missing from these lists.
  */
 #include <windows.h>
+#include <sddl.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -65,6 +66,14 @@
     C(WAIT_FAILED)                                                                  \
     C(MAXIMUM_WAIT_OBJECTS)                                                         \
     C(THREAD_SET_CONTEXT)                                                           \
+    C(PROCESS_QUERY_LIMITED_INFORMATION)                                            \
+    C(TOKEN_QUERY)                                                                  \
+    C(SE_GROUP_ENABLED)                                                             \
+    C(SE_GROUP_USE_FOR_DENY_ONLY)                                                   \
+    C(SE_GROUP_INTEGRITY)                                                           \
+    C(SE_GROUP_LOGON_ID)                                                            \
+    C(SDDL_REVISION_1)                                                              \
+    C(DACL_SECURITY_INFORMATION)                                                    \
     C(ERROR_SUCCESS)                                                                \
     C(ERROR_FILE_NOT_FOUND)                                                         \
     C(ERROR_ACCESS_DENIED)                                                          \
@@ -73,6 +82,7 @@
     C(ERROR_INVALID_PARAMETER)                                                      \
     C(ERROR_BROKEN_PIPE)                                                            \
     C(ERROR_SEM_TIMEOUT)                                                            \
+    C(ERROR_INSUFFICIENT_BUFFER)                                                    \
     C(ERROR_BAD_PIPE)                                                               \
     C(ERROR_PIPE_BUSY)                                                              \
     C(ERROR_NO_DATA)                                                                \
@@ -84,6 +94,7 @@
     C(ERROR_IO_INCOMPLETE)                                                          \
     C(ERROR_IO_PENDING)                                                             \
     C(ERROR_NOT_FOUND)                                                              \
+    C(ERROR_NONE_MAPPED)                                                            \
     C(STATUS_PENDING) /* winnt.h has it unless WIN32_NO_STATUS (then ntstatus.h) */
 
 #ifdef PIPELAB_JAVA_VALUES

@@ -20,11 +20,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Win32's constants, NativeLayout's sizes and offsets and Kernel32Calls' function names, checked
+ * Win32's constants, NativeLayout's sizes and offsets and the function names of Kernel32Calls
+ * and Advapi32Calls, checked
  * against the Windows SDK headers and import libraries as mingw-w64 ships them.
  * {@code src/test/c/win32_layout.c} lists every value by its Java name; the compiler checks the
  * Java values with static assertions (no Wine needed), and the same program, run under Wine,
@@ -116,48 +116,53 @@ class Win32LayoutTest {
 
     /**
      * JNA's W32APIFunctionMapper (W32APIOptions.DEFAULT_OPTIONS) looks up {@code nameW} first and
-     * falls back to {@code name}; every call must land on a kernel32 export, and a call that
-     * passes a String must land on the Unicode (W) one, since JNA passes it as UTF-16.
+     * falls back to {@code name}; every call must land on an export of its DLL, and a call that
+     * passes a String must land on the Unicode (W) one, since JNA passes it as UTF-16. (One that
+     * only returns text, as ConvertSecurityDescriptorToStringSecurityDescriptor, lands on the W
+     * one too, and reads the result as UTF-16.)
      */
     @Test
     void everyKernel32CallNamesAKernel32Export() throws Exception {
-        Set<String> exports = new TreeSet<>(Win32Tools.exports(Win32Tools.importLibrary("kernel32")));
-        assertThat(exports).as("libkernel32.a's exports").contains("CreateFileW", "CloseHandle");
-
-        List<String> wrong = new ArrayList<>();
-        for (Method call : kernel32Calls()) {
-            String name = call.getName();
-            boolean takesString = Arrays.asList(call.getParameterTypes()).contains(String.class);
-            String resolved = exports.contains(name + "W") ? name + "W" : name;
-            if (!exports.contains(resolved)) {
-                wrong.add(name + ": kernel32 exports neither " + name + "W nor " + name);
-            } else if (takesString && !resolved.endsWith("W")) {
-                wrong.add(name + " takes a String but kernel32 has no " + name + "W");
-            } else if (!takesString && !resolved.equals(name)) {
-                wrong.add(name + " takes no String but JNA would call " + resolved);
-            }
-        }
-
-        assertThat(wrong).as("Kernel32Calls against libkernel32.a").isEmpty();
+        assertThat(wrongNames(Kernel32Calls.class, "kernel32")).isEmpty();
     }
 
-    /** The advapi32 and kernel32 functions JnaAccounts calls through jna-platform. */
     @Test
-    void everyFunctionJnaAccountsCallsIsExported() throws Exception {
+    void everyAdvapi32CallNamesAnAdvapi32Export() throws Exception {
+        assertThat(wrongNames(Advapi32Calls.class, "advapi32")).isEmpty();
+    }
+
+    /** What JnaAccounts calls through jna-platform (whose declarations name the functions). */
+    @Test
+    void everyFunctionJnaAccountsCallsThroughJnaPlatformIsExported() throws Exception {
         assertThat(Win32Tools.exports(Win32Tools.importLibrary("advapi32")))
                 .as("libadvapi32.a's exports")
                 .contains(
                         "LookupAccountNameW", // Advapi32Util.getAccountByName
-                        "LookupAccountSidW", // Advapi32Util.getAccountBySid, getTokenAccount
-                        "ConvertSidToStringSidW",
-                        "ConvertStringSidToSidW",
-                        "ConvertStringSecurityDescriptorToSecurityDescriptorW",
+                        "LookupAccountSidW", // Advapi32Util.getAccountBySid, getTokenAccount, getTokenPrimaryGroup
+                        "ConvertSidToStringSidW", // Account.sidString
                         "OpenProcessToken",
-                        "GetTokenInformation", // TokenUser, TokenPrimaryGroup, TokenGroups
-                        "GetUserNameW"); // Advapi32Util.getUserName
+                        "GetTokenInformation"); // TokenUser, TokenPrimaryGroup, TokenGroups
         assertThat(Win32Tools.exports(Win32Tools.importLibrary("kernel32")))
                 .as("libkernel32.a's exports")
                 .contains("OpenProcess", "GetCurrentProcess", "CloseHandle", "LocalFree");
+    }
+
+    private static List<String> wrongNames(Class<?> library, String dll) throws Exception {
+        Set<String> exports = new TreeSet<>(Win32Tools.exports(Win32Tools.importLibrary(dll)));
+        assertThat(exports).as("lib%s.a's exports", dll).isNotEmpty();
+
+        List<String> wrong = new ArrayList<>();
+        for (Method call : calls(library)) {
+            String name = call.getName();
+            boolean takesString = Arrays.asList(call.getParameterTypes()).contains(String.class);
+            String resolved = exports.contains(name + "W") ? name + "W" : name;
+            if (!exports.contains(resolved)) {
+                wrong.add(name + ": " + dll + " exports neither " + name + "W nor " + name);
+            } else if (takesString && !resolved.endsWith("W")) {
+                wrong.add(name + " takes a String but " + dll + " has no " + name + "W");
+            }
+        }
+        return wrong;
     }
 
     /** NativeLayout's and Win32's int constants by name, as the unsigned 32-bit values C sees. */
@@ -185,16 +190,17 @@ class Win32LayoutTest {
         return values;
     }
 
-    private static List<Method> kernel32Calls() {
+    /** The functions a JNA library interface declares: its abstract methods. */
+    private static List<Method> calls(Class<?> library) {
         Map<String, Method> calls = new LinkedHashMap<>();
-        for (Method m : Kernel32Calls.class.getDeclaredMethods()) {
+        for (Method m : library.getDeclaredMethods()) {
             if (Modifier.isAbstract(m.getModifiers()) && !m.isSynthetic()) {
-                calls.put(m.getName(), m);
+                assertThat(calls.put(m.getName(), m))
+                        .as("%s.%s is overloaded", library.getSimpleName(), m.getName())
+                        .isNull();
             }
         }
-        assertThat(calls)
-                .as("Kernel32Calls' calls (%s)", calls.keySet().stream().collect(Collectors.joining(", ")))
-                .isNotEmpty();
+        assertThat(calls).as("%s's calls", library.getSimpleName()).isNotEmpty();
         return List.copyOf(calls.values());
     }
 }

@@ -29,7 +29,7 @@ final class Win32Tools {
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
 
     /** Creating a Wine prefix takes about 12 s; a loaded CI runner may take several times that. */
-    private static final Duration WINE_LIMIT = Duration.ofSeconds(180);
+    private static final Duration WINE_LIMIT = Duration.ofMinutes(3);
 
     private Win32Tools() {}
 
