@@ -45,6 +45,16 @@ final class Win32 {
     // OpenThread
     static final int THREAD_SET_CONTEXT = 0x0000_0010;
 
+    // accounts, tokens, security descriptors (JnaAccounts)
+    static final int PROCESS_QUERY_LIMITED_INFORMATION = 0x0000_1000;
+    static final int TOKEN_QUERY = 0x0000_0008;
+    static final int SE_GROUP_ENABLED = 0x0000_0004;
+    static final int SE_GROUP_USE_FOR_DENY_ONLY = 0x0000_0010;
+    static final int SE_GROUP_INTEGRITY = 0x0000_0020;
+    static final int SE_GROUP_LOGON_ID = 0xC000_0000;
+    static final int SDDL_REVISION_1 = 1;
+    static final int DACL_SECURITY_INFORMATION = 0x0000_0004;
+
     // error codes
     static final int ERROR_SUCCESS = 0;
     static final int ERROR_FILE_NOT_FOUND = 2;
@@ -54,6 +64,7 @@ final class Win32 {
     static final int ERROR_INVALID_PARAMETER = 87;
     static final int ERROR_BROKEN_PIPE = 109;
     static final int ERROR_SEM_TIMEOUT = 121;
+    static final int ERROR_INSUFFICIENT_BUFFER = 122;
     static final int ERROR_BAD_PIPE = 230;
     static final int ERROR_PIPE_BUSY = 231;
     static final int ERROR_NO_DATA = 232;
@@ -65,6 +76,7 @@ final class Win32 {
     static final int ERROR_IO_INCOMPLETE = 996;
     static final int ERROR_IO_PENDING = 997;
     static final int ERROR_NOT_FOUND = 1168;
+    static final int ERROR_NONE_MAPPED = 1332;
 
     // NTSTATUS values an OVERLAPPED's Internal holds
     static final int STATUS_PENDING = 0x0000_0103;

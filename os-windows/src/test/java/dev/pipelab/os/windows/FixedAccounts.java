@@ -1,45 +1,38 @@
 package dev.pipelab.os.windows;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import dev.pipelab.api.PeerIdentity;
+import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.TreeMap;
 
 /**
- * Accounts for tests on Linux: the current user (named as {@code user.name} says) with a fixed
- * SID, a few other accounts, and every client process run by the current user. Security
- * attributes are real native memory with no descriptor in it, so that their lifetime is checked.
+ * Windows accounts for tests on Linux: a fixed current user and a fixed table of names, looked
+ * up case-insensitively as Windows does. It knows no processes and makes no security descriptors.
  */
 final class FixedAccounts implements WindowsAccounts {
 
-    static final String USER = System.getProperty("user.name", "tester");
-    static final String USER_SID = "S-1-5-21-1000-2000-3000-1001";
-    static final String GROUP = "Users";
+    private final String currentUserSid;
+    private final Map<String, String> sidsByName = new TreeMap<>();
 
-    private static final Map<String, String> SIDS = Map.of(
-            USER,
-            USER_SID,
-            "somebody-else",
-            "S-1-5-21-1000-2000-3000-1002",
-            GROUP,
-            "S-1-5-32-545",
-            "Administrators",
-            "S-1-5-32-544");
-
-    /** Security attributes handed out and not yet closed. */
-    final AtomicInteger openAttributes = new AtomicInteger();
+    /** {@code namesAndSids}: name, SID, name, SID, ... */
+    FixedAccounts(String currentUserSid, String... namesAndSids) {
+        if (namesAndSids.length % 2 != 0) {
+            throw new IllegalArgumentException("names and SIDs come in pairs");
+        }
+        this.currentUserSid = currentUserSid;
+        for (int i = 0; i < namesAndSids.length; i += 2) {
+            sidsByName.put(namesAndSids[i].toLowerCase(Locale.ROOT), namesAndSids[i + 1]);
+        }
+    }
 
     @Override
     public String currentUserSid() {
-        return USER_SID;
+        return currentUserSid;
     }
 
     @Override
     public String sidOf(String name) {
-        String sid = SIDS.get(name);
+        String sid = sidsByName.get(name.toLowerCase(Locale.ROOT));
         if (sid == null) {
             throw new IllegalArgumentException("no account named " + name);
         }
@@ -48,30 +41,11 @@ final class FixedAccounts implements WindowsAccounts {
 
     @Override
     public PeerIdentity identityOf(int pid) {
-        return new PeerIdentity(USER, GROUP, OptionalLong.of(pid), Set.of(GROUP));
+        throw new UnsupportedOperationException("FixedAccounts knows no processes");
     }
 
     @Override
     public SecurityAttributes securityAttributes(String sddl) {
-        Memory memory = new Memory(NativeLayout.SECURITY_ATTRIBUTES_SIZE);
-        memory.clear();
-        memory.setInt(NativeLayout.SECURITY_ATTRIBUTES_LENGTH, NativeLayout.SECURITY_ATTRIBUTES_SIZE);
-        openAttributes.incrementAndGet();
-        return new SecurityAttributes() {
-            private boolean closed;
-
-            @Override
-            public Pointer pointer() {
-                return memory;
-            }
-
-            @Override
-            public synchronized void close() {
-                if (!closed) {
-                    closed = true;
-                    openAttributes.decrementAndGet();
-                }
-            }
-        };
+        throw new UnsupportedOperationException("FixedAccounts makes no security descriptors");
     }
 }

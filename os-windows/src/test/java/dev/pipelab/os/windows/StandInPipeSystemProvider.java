@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class StandInPipeSystemProvider implements PipeSystemProvider {
 
     static final StandInKernel32 KERNEL = new StandInKernel32();
-    static final FixedAccounts ACCOUNTS = new FixedAccounts();
+    static final StandInAccounts ACCOUNTS = new StandInAccounts();
     static final WindowsPipeSystem SEAM = new WindowsPipeSystem(PinningGuard.around(KERNEL), ACCOUNTS);
 
     @Override
