@@ -270,18 +270,16 @@ public final class StandInKernel32 implements Kernel32Calls {
             }
             long ovl = address(overlapped);
             long eventValue = prepare(ovl, true);
-            switch (server.state) {
-                case CONNECTED:
-                    return fail(Win32.ERROR_PIPE_CONNECTED);
-                case CLOSING:
-                    return fail(Win32.ERROR_NO_DATA);
-                case DISCONNECTED:
-                    server.state = InstanceState.LISTENING;
-                    break;
-                case LISTENING:
-                    break;
+            int refusal = switch (server.state) {
+                case CONNECTED -> Win32.ERROR_PIPE_CONNECTED;
+                case CLOSING -> Win32.ERROR_NO_DATA;
+                case LISTENING, DISCONNECTED -> 0;
+            };
+            if (refusal != 0) {
+                return fail(refusal);
             }
-            connect = begin(new Operation(Kind.CONNECT, server, ovl, 0, 0, eventValue, null, null));
+            server.state = InstanceState.LISTENING;
+            connect = begin(new Operation(server, ovl, 0, 0, eventValue, null, null));
             connect.queue = server.connects;
             server.connects.add(connect);
             changed.signalAll();
@@ -310,13 +308,9 @@ public final class StandInKernel32 implements Kernel32Calls {
             if (!(object instanceof ServerEnd server)) {
                 return fail(object == null ? Win32.ERROR_INVALID_HANDLE : ERROR_INVALID_FUNCTION);
             }
-            switch (server.state) {
-                case LISTENING:
-                    return fail(Win32.ERROR_PIPE_LISTENING);
-                case DISCONNECTED:
-                    return fail(Win32.ERROR_PIPE_NOT_CONNECTED);
-                case CONNECTED, CLOSING:
-                    break;
+            int refusal = unconnectedRefusal(server);
+            if (refusal != 0) {
+                return fail(refusal);
             }
             Connection connection = server.connection;
             connection.disconnected = true;
@@ -598,7 +592,7 @@ public final class StandInKernel32 implements Kernel32Calls {
             }
             Connection connection = connectionOf(end);
             ThreadState issuer = routine == null ? null : currentThreadState();
-            operation = begin(new Operation(kind, end, ovl, address(buffer), length, eventValue, routine, issuer));
+            operation = begin(new Operation(end, ovl, address(buffer), length, eventValue, routine, issuer));
             if (kind == Kind.READ) {
                 Flow flow = end instanceof ServerEnd ? connection.toServer : connection.toClient;
                 operation.queue = flow.reads;
@@ -643,15 +637,20 @@ public final class StandInKernel32 implements Kernel32Calls {
         }
     }
 
+    /** Why an instance without a client refuses reads, writes and DisconnectNamedPipe; 0 with one. */
+    private static int unconnectedRefusal(ServerEnd server) {
+        return switch (server.state) {
+            case LISTENING -> Win32.ERROR_PIPE_LISTENING;
+            case DISCONNECTED -> Win32.ERROR_PIPE_NOT_CONNECTED;
+            case CONNECTED, CLOSING -> 0;
+        };
+    }
+
     private static int readRefusal(PipeEnd end) {
         if (end instanceof ServerEnd server) {
-            switch (server.state) {
-                case LISTENING:
-                    return Win32.ERROR_PIPE_LISTENING;
-                case DISCONNECTED:
-                    return Win32.ERROR_PIPE_NOT_CONNECTED;
-                case CONNECTED, CLOSING:
-                    break;
+            int refusal = unconnectedRefusal(server);
+            if (refusal != 0) {
+                return refusal;
             }
             Connection connection = server.connection;
             return connection.toServer.hasData() || !connection.clientClosed ? 0 : Win32.ERROR_BROKEN_PIPE;
@@ -665,13 +664,9 @@ public final class StandInKernel32 implements Kernel32Calls {
 
     private static int writeRefusal(PipeEnd end) {
         if (end instanceof ServerEnd server) {
-            switch (server.state) {
-                case LISTENING:
-                    return Win32.ERROR_PIPE_LISTENING;
-                case DISCONNECTED:
-                    return Win32.ERROR_PIPE_NOT_CONNECTED;
-                case CONNECTED, CLOSING:
-                    break;
+            int refusal = unconnectedRefusal(server);
+            if (refusal != 0) {
+                return refusal;
             }
             return server.connection.clientClosed ? Win32.ERROR_NO_DATA : 0;
         }
@@ -1526,14 +1521,12 @@ public final class StandInKernel32 implements Kernel32Calls {
     }
 
     private enum Kind {
-        CONNECT,
         READ,
         WRITE
     }
 
     /** A connect, read or write from start to completion. */
     private static final class Operation {
-        final Kind kind;
         final PipeEnd end;
         final long overlapped;
         final long buffer;
@@ -1547,7 +1540,6 @@ public final class StandInKernel32 implements Kernel32Calls {
         int status = STATUS_PENDING;
 
         Operation(
-                Kind kind,
                 PipeEnd end,
                 long overlapped,
                 long buffer,
@@ -1555,7 +1547,6 @@ public final class StandInKernel32 implements Kernel32Calls {
                 long eventValue,
                 CompletionRoutine routine,
                 ThreadState issuer) {
-            this.kind = kind;
             this.end = end;
             this.overlapped = overlapped;
             this.buffer = buffer;
