@@ -89,10 +89,7 @@ final class WindowsCompletionPipe extends AsyncPipeBase implements CompletionPip
             if (t == null) {
                 throw Win32Errors.failure("OpenThread", calls.lastError());
             }
-            ownerThread = t;
-            if (!apcs.isEmpty() && apcQueued.compareAndSet(false, true)) {
-                calls.QueueUserAPC(drainApcs, t, Pointer.NULL); // queued before the thread was known
-            }
+            ownerThread = t; // APCs queued before this run in this wait, from the Java queue
         }
     }
 

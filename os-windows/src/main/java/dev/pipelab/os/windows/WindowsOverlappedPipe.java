@@ -110,8 +110,9 @@ final class WindowsOverlappedPipe extends AsyncPipeBase implements OverlappedPip
     static com.sun.jna.platform.win32.WinNT.HANDLE eventOf(List<? extends OverlappedInstance> instances, int index) {
         WindowsAsyncInstance instance = (WindowsAsyncInstance) instances.get(index);
         if (instance.ordinal() != index) {
-            throw new IllegalArgumentException("instances must be listed in the order createInstance returned them: "
-                    + instance + " is at index " + index);
+            throw new IllegalArgumentException(
+                    "instances must be listed in the order they were created (as createInstance returned them): "
+                            + instance + " is at index " + index);
         }
         return instance.eventHandle();
     }

@@ -39,7 +39,8 @@ final class WindowsPipeName {
     /** Claims {@code config}'s pipe name. */
     static WindowsPipeName claim(Kernel32Calls calls, WindowsAccounts accounts, PipeServerConfig config)
             throws IOException {
-        WindowsAccounts.SecurityAttributes security = accounts.securityAttributes(PipeSecurity.sddl(accounts, config));
+        WindowsAccounts.SecurityAttributes security =
+                accounts.securityAttributes(PipeSecurity.sddl(accounts, config.allowedUsers(), config.allowedGroups()));
         try {
             HANDLE first = create(calls, config, security, Win32.FILE_FLAG_FIRST_PIPE_INSTANCE);
             return new WindowsPipeName(calls, config, security, first);

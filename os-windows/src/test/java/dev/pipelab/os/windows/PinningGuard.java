@@ -1,6 +1,5 @@
 package dev.pipelab.os.windows;
 
-import com.sun.jna.Pointer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Set;
@@ -45,7 +44,7 @@ final class PinningGuard {
             case "GetOverlappedResult" -> (boolean) args[3];
             // without an OVERLAPPED these wait until done (the seam always passes one)
             case "ConnectNamedPipe" -> args[1] == null;
-            case "ReadFile", "WriteFile" -> args[4] == null || Pointer.NULL.equals(args[4]);
+            case "ReadFile", "WriteFile" -> args[4] == null;
             default -> false;
         };
     }
