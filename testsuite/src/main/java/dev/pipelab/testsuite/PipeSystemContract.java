@@ -74,6 +74,28 @@ public abstract class PipeSystemContract {
     /** A client that connects to the pipe of {@code config} now, or waits for its next connect. */
     protected abstract TestClient connectClient(PipeServerConfig config) throws IOException;
 
+    /** A client of the real seams: PipeLab's own {@link dev.pipelab.api.PipeClient}, which waits while every instance is busy. */
+    protected static TestClient pipeClient(PipeServerConfig config) throws IOException {
+        dev.pipelab.api.PipeClient client =
+                dev.pipelab.api.PipeClient.connect(config.address(), WAIT).ioTimeout(WAIT);
+        return new TestClient() {
+            @Override
+            public void send(String message) throws IOException {
+                client.send(message);
+            }
+
+            @Override
+            public String receive() throws IOException {
+                return client.receiveText();
+            }
+
+            @Override
+            public void close() throws IOException {
+                client.close();
+            }
+        };
+    }
+
     // ---- the overlapped style
 
     @Test

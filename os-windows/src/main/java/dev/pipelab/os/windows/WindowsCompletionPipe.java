@@ -175,6 +175,11 @@ final class WindowsCompletionPipe extends AsyncPipeBase implements CompletionPip
         }
         HANDLE t = ownerThread;
         if (t != null) {
+            if (owner() == Thread.currentThread()) {
+                // APCs stay queued to a thread after their pipe is gone: run this pipe's now, so
+                // that none surfaces in a later alertable wait of the same thread
+                calls.SleepEx(0, true);
+            }
             calls.CloseHandle(t);
         }
     }

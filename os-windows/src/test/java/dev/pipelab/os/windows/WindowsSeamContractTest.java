@@ -1,6 +1,5 @@
 package dev.pipelab.os.windows;
 
-import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.spi.os.PipeSystem;
 import dev.pipelab.testsuite.PipeSystemContract;
@@ -21,23 +20,7 @@ class WindowsSeamContractTest extends PipeSystemContract {
 
     @Override
     protected TestClient connectClient(PipeServerConfig config) throws IOException {
-        PipeClient client = PipeClient.connect(config.address(), WAIT).ioTimeout(WAIT);
-        return new TestClient() {
-            @Override
-            public void send(String message) throws IOException {
-                client.send(message);
-            }
-
-            @Override
-            public String receive() throws IOException {
-                return client.receiveText();
-            }
-
-            @Override
-            public void close() throws IOException {
-                client.close();
-            }
-        };
+        return pipeClient(config);
     }
 
     @Override
