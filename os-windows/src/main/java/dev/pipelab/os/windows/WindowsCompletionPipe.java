@@ -70,6 +70,7 @@ final class WindowsCompletionPipe extends AsyncPipeBase implements CompletionPip
         checkOwner();
         bindOwnerThread();
         if (runFinishedAtOnce() | runApcs()) {
+            calls.SleepEx(0, true); // and what the kernel has queued for this thread: all of it runs in one wait
             rethrowRoutineFailure();
             return WaitResult.IO_COMPLETION;
         }
