@@ -170,7 +170,9 @@ class CliProcessTest {
                         System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(entry -> !entry.contains("os-unix"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        String why = "not available: test-os: " + NoSeamForThisOs.CAUSE;
+        // every seam found says why it cannot run: the stand-in OS, and Windows (the jar is there too)
+        String why = "not available: test-os: " + NoSeamForThisOs.CAUSE + "; windows: this is "
+                + System.getProperty("os.name") + ", not Windows; its pipes are the Unix seam's AF_UNIX sockets";
 
         Result serve = finish(pipelab(
                 withoutUnixSeam,
