@@ -57,11 +57,6 @@ final class InboundFrames {
         return m;
     }
 
-    /** True while bytes past the last whole message wait here. */
-    boolean hasBuffered() {
-        return leftover != null;
-    }
-
     /** True while part of a frame has arrived and the rest has not. */
     boolean isMidFrame() {
         return decoder.isMidFrame() || leftover != null;

@@ -24,25 +24,9 @@ final class NativeOverlapped {
         return memory;
     }
 
-    /**
-     * As {@link #prepare}, with the event handle's low bit set: the operation signals the event
-     * but posts no packet to the I/O completion port its handle is bound to (documented under
-     * GetQueuedCompletionStatus).
-     */
-    Pointer prepareWithoutPacket(HANDLE event) {
-        memory.clear();
-        memory.setLong(NativeLayout.OVERLAPPED_EVENT, Pointer.nativeValue(event.getPointer()) | 1L);
-        return memory;
-    }
-
     /** The structure, for the call that starts the operation. */
     Pointer pointer() {
         return memory;
-    }
-
-    /** True if {@code p} points to this structure. */
-    boolean is(Pointer p) {
-        return p != null && Pointer.nativeValue(p) == Pointer.nativeValue(memory);
     }
 
     /** HasOverlappedIoCompleted: the status is no longer STATUS_PENDING. */

@@ -31,12 +31,7 @@ final class WaitGroups implements AutoCloseable {
 
     WaitGroups(Kernel32Calls calls) throws IOException {
         this.calls = calls;
-        this.ready = autoReset(calls);
-    }
-
-    private static WindowsEvent autoReset(Kernel32Calls calls) throws IOException {
-        // a manual-reset event reset by whoever consumes it works as well, and keeps one event type
-        return WindowsEvent.create(calls, false);
+        this.ready = WindowsEvent.create(calls, false); // manual-reset: takeSignalled resets it
     }
 
     HANDLE readyEvent() {
