@@ -87,8 +87,20 @@ import org.slf4j.LoggerFactory;
  * The instances are non-blocking AF_UNIX channels on one Selector (epoll). The wait performs
  * the ready reads and writes and sets the events of the operations they finish; a pending
  * connect is an accept waiting on the listening socket. There is no 64-handle limit, so
- * instances grow on demand up to {@code maxInstances}; on Windows (MAXIMUM_WAIT_OBJECTS) the
- * seam waits in groups instead, see {@link OverlappedPipe}.
+ * instances grow on demand up to {@code maxInstances}.
+ *
+ * <h2>On Windows</h2>
+ * As in the sample: each instance is a pipe handle with a manual-reset event, ConnectNamedPipe,
+ * ReadFile and WriteFile overlapped, and one WaitForMultipleObjects for any of the events. It
+ * accepts at most 64 handles (MAXIMUM_WAIT_OBJECTS), and the sample never needs more. Past 63
+ * instances the loop still waits in one WaitForMultipleObjects, on 62 instance events, its wake
+ * event and a "group ready" event; each further group of 63 events has one waiter thread of its
+ * own, which waits for any of them, reports the signalled one through "group ready", and waits
+ * until the loop has taken it. This keeps the lesson's model (events, and one wait for any, on
+ * the loop thread) at the price of one sleeping thread per 63 instances. The alternatives change
+ * the model: RegisterWaitForSingleObject runs a thread-pool callback per signalled event, off the
+ * loop; an I/O completion port replaces the events altogether (it is the completion engine's
+ * idea, and the blocking style's transport here). See {@link OverlappedPipe}.
  */
 public final class OverlappedPipeServer implements PipeServer {
 

@@ -120,6 +120,9 @@ public final class ThreadedPipeServer implements PipeServer {
                 backoff.succeeded();
             } catch (ClosedChannelException e) {
                 instanceSlots.release();
+                if (instance != null) {
+                    instance.close(); // CloseHandle of the instance that was listening
+                }
                 return; // close() closed the pipe
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 instanceSlots.release();

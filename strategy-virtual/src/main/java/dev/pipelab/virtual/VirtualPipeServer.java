@@ -52,8 +52,12 @@ import org.slf4j.LoggerFactory;
  * ReadFile on a Windows pipe handle, say) pins the carrier: the JDK cannot unmount a thread
  * that is in a native frame, and it does not add carriers to make up for it. With two carriers,
  * two such reads stop every other virtual thread. So over Windows named pipes this engine must
- * park on overlapped completions rather than block in kernel32; on Linux the JDK's AF_UNIX
- * channels are poller-aware and nothing pins. Every lock a session's thread may wait for here
+ * park on overlapped completions rather than block in kernel32: there every call starts
+ * overlapped and the thread parks until one platform thread, waiting on an I/O completion port
+ * (GetQueuedCompletionStatusEx), sees its packet and unparks it, as the JDK does for its own
+ * sockets on Windows; only FlushFileBuffers, which has no overlapped form, runs on a platform
+ * thread of its own while the virtual thread waits for it. On Linux the JDK's AF_UNIX channels
+ * are poller-aware and nothing pins. Every lock a session's thread may wait for here
  * (the outbound queue, the write lock, the writer's start, the server's lifecycle) is a
  * {@code ReentrantLock}, which parks without pinning on every JDK from 21.
  *
@@ -126,6 +130,9 @@ public final class VirtualPipeServer implements PipeServer {
                 backoff.succeeded();
             } catch (ClosedChannelException e) {
                 clientSlots.release();
+                if (instance != null) {
+                    instance.close(); // CloseHandle of the instance that was listening
+                }
                 return; // close() closed the pipe
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 clientSlots.release();

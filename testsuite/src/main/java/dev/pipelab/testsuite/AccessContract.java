@@ -19,16 +19,28 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Safe defaults and access on Unix: who can reach the socket, who may talk to the server, and
- * that a live server's endpoint is never taken over, whatever else is configured.
+ * Safe defaults and access: who can reach the socket, who may talk to the server, and that a
+ * live server's endpoint is never taken over, whatever else is configured. File modes are
+ * Unix's: on Windows the pipe's security descriptor stands in their place, and its tests are the
+ * Windows seam's own ({@code PipeSecurityTest}).
  */
 public abstract class AccessContract extends ContractSupport {
 
     private static final String ME = System.getProperty("user.name");
+
+    /**
+     * An account that is not this user, and a group this user is not in. Windows resolves every
+     * name of an allow-list when the server starts, to build the pipe's security descriptor, so
+     * there they are accounts every Windows has; on Unix an allow-list is compared by name only.
+     */
+    private static final String OTHER_USER = TestPipes.areSocketFiles() ? "somebody-else" : "Guest";
+
+    private static final String OTHER_GROUP = TestPipes.areSocketFiles() ? "no-such-group" : "Guests";
     private static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
 
     @Test
     void createsTheSocketOwnerOnlyInADirectoryOnlyTheOwnerCanEnter() throws IOException {
+        assumeSocketFiles();
         Path socket = dir.resolve("made/by/pipelab/s.sock");
         PipeServer server = track(factory()
                         .create(PipeServerConfig.builder(socket.toString()).build(), handler))
@@ -39,31 +51,31 @@ public abstract class AccessContract extends ContractSupport {
 
     @Test
     void takesTheConfiguredSocketMode() throws IOException {
+        assumeSocketFiles();
         PipeServer server = start(b -> b.socketFileMode(PosixFilePermissions.fromString("rw-rw----")));
         assertThat(mode(server.address().path())).isEqualTo("rw-rw----");
     }
 
     @Test
     void servesAnAllowedUserOrGroupAndRefusesOthersWithAnErrorFrame() throws IOException {
-        PipeServer byUser = start(b -> b.allowedUsers(Set.of("somebody-else", ME)));
+        PipeServer byUser = start(b -> b.allowedUsers(Set.of(OTHER_USER, ME)));
         assertThat(connect(byUser).request("in")).isEqualTo("in");
         byUser.close();
 
         handler.peers.clear();
-        PipeServer refusing =
-                start(b -> b.allowedUsers(Set.of("somebody-else")).allowedGroups(Set.of("no-such-group")));
+        PipeServer refusing = start(b -> b.allowedUsers(Set.of(OTHER_USER)).allowedGroups(Set.of(OTHER_GROUP)));
         PipeClient probe = connect(refusing);
         assertThatThrownBy(probe::receive)
                 .isInstanceOf(PipeErrorException.class)
                 .hasMessageStartingWith("user " + ME + " (group ")
                 .hasMessageContaining("may not connect")
-                .hasMessageContaining("allowedUsers=[somebody-else]");
+                .hasMessageContaining("allowedUsers=[" + OTHER_USER + "]");
         assertThat(probe.receive()).isNull();
         assertThat(handler.peers).as("the handler never saw the refused client").isEmpty();
         refusing.close();
 
         String group = handlerGroupOf();
-        PipeServer byGroup = start(b -> b.allowedUsers(Set.of("somebody-else")).allowedGroups(Set.of(group)));
+        PipeServer byGroup = start(b -> b.allowedUsers(Set.of(OTHER_USER)).allowedGroups(Set.of(group)));
         assertThat(connect(byGroup).request("in by group")).isEqualTo("in by group");
     }
 
@@ -76,6 +88,14 @@ public abstract class AccessContract extends ContractSupport {
     }
 
     @Test
+    void onWindowsAnAllowListNamingNoAccountFailsToStartAndNamesIt() {
+        assumeTrue(!TestPipes.areSocketFiles(), "on Unix an allow-list is compared by name: no account is looked up");
+        assertThatThrownBy(() -> start(b -> b.allowedUsers(Set.of(ME)).allowedGroups(Set.of("no-such-group"))))
+                .hasMessageContaining("allowedGroups")
+                .hasMessageContaining("no-such-group");
+    }
+
+    @Test
     void aSecondServerOnALiveEndpointFailsWhateverItsOptions() throws IOException {
         PipeServer first = start();
         PipeServerConfig other = PipeServerConfig.builder(first.address().value())
@@ -85,14 +105,17 @@ public abstract class AccessContract extends ContractSupport {
                 .build();
         PipeServer second = track(factory().create(other, handler));
         assertThatThrownBy(second::start).hasMessageContaining("already in use by a running server");
-        assertThat(mode(first.address().path()))
-                .as("the first server's socket is untouched")
-                .isEqualTo("rw-------");
+        if (TestPipes.areSocketFiles()) {
+            assertThat(mode(first.address().path()))
+                    .as("the first server's socket is untouched")
+                    .isEqualTo("rw-------");
+        }
         assertThat(connect(first).request("still mine")).isEqualTo("still mine");
     }
 
     @Test
     void anotherUserCannotReachTheSocketAndIsRefusedWhenItCan() throws Exception {
+        assumeSocketFiles();
         assumeTrue(ME.equals("root"), "needs root, to run a client as another user; the tests run as " + ME);
         assumeTrue(
                 Files.isExecutable(SYSTEM_PYTHON) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
@@ -152,6 +175,12 @@ public abstract class AccessContract extends ContractSupport {
                 .as("the nobody client ended")
                 .isTrue();
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static void assumeSocketFiles() {
+        assumeTrue(
+                TestPipes.areSocketFiles(),
+                "file modes are Unix's; on Windows a pipe's security descriptor (PipeSecurityTest) takes their place");
     }
 
     private static String mode(Path path) throws IOException {

@@ -471,6 +471,9 @@ public abstract class EngineProperties {
                         .isNull();
             }
             closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            for (RawClient c : clients) {
+                c.close(); // a client end may use a thread of the seam's too (Windows' completion port)
+            }
             assertThat(ContractSupport.pipelabThreadsLeft()).as("threads left").isEmpty();
             if (socket != null) {
                 assertThat(Files.exists(socket)).as("socket file left").isFalse();

@@ -117,9 +117,19 @@ public abstract class HostileClientContract extends ContractSupport {
                 stillServed(server, good, "storm " + i);
             }
         }
-        // Storm clients may still sit in the backlog: wait until every one was accepted and is gone.
-        await().atMost(WAIT)
-                .until(() -> server.stats().accepted() == 301 && server.stats().active() == 1);
+        if (TestPipes.areSocketFiles()) {
+            // Storm clients may still sit in the backlog: wait until every one was accepted and is gone.
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(server.stats().accepted() + " accepted, "
+                                    + server.stats().active() + " active")
+                            .as("%s", server)
+                            .isEqualTo("301 accepted, 1 active"));
+        } else {
+            // A named pipe has no backlog: a storm client that came and went before the server's
+            // ConnectNamedPipe was never connected (ERROR_NO_DATA), so nobody counts it.
+            await().atMost(WAIT).until(() -> server.stats().active() == 1);
+            assertThat(server.stats().accepted()).as("%s", server).isLessThanOrEqualTo(301);
+        }
         stillServed(server, good, "after the storm");
         assertThat(server.stats().errorFrames()).isZero();
     }

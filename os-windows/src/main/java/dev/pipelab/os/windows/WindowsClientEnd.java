@@ -7,6 +7,7 @@ import com.sun.jna.ptr.IntByReference;
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.spi.os.ClientEnd;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -29,6 +30,11 @@ final class WindowsClientEnd implements ClientEnd {
             Win32.FILE_FLAG_OVERLAPPED | Win32.SECURITY_SQOS_PRESENT | Win32.SECURITY_IDENTIFICATION;
 
     private static final int BUFFER_BYTES = 64 * 1024;
+
+    /** A virtual thread's first pause between tries of a busy pipe, in milliseconds, and its longest. */
+    private static final int FIRST_RETRY_MILLIS = 1;
+
+    private static final int LONGEST_RETRY_MILLIS = 16;
 
     private final Kernel32Calls calls;
     private final CompletionPort port;
@@ -71,10 +77,16 @@ final class WindowsClientEnd implements ClientEnd {
         };
     }
 
-    /** CreateFile, and WaitNamedPipe while busy, for up to {@code timeout}. */
+    /**
+     * CreateFile, and while every instance is busy, WaitNamedPipe, for up to {@code timeout}.
+     * WaitNamedPipe blocks in native code, which on a virtual thread would hold its carrier; a
+     * virtual thread instead sleeps between tries of CreateFile (a sleep unmounts it), from
+     * 1 ms doubling up to 16 ms.
+     */
     static WindowsClientEnd connect(Kernel32Calls calls, CompletionPort port, PipeAddress address, Duration timeout)
             throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int retryMillis = FIRST_RETRY_MILLIS;
         while (true) {
             WindowsClientEnd end = tryConnect(calls, port, address);
             if (end != null) {
@@ -83,6 +95,11 @@ final class WindowsClientEnd implements ClientEnd {
             int left = Timeouts.untilDeadline(deadline);
             if (left == 0) {
                 throw new SocketTimeoutException("server at " + address.value() + " stayed busy for " + timeout);
+            }
+            if (Thread.currentThread().isVirtual()) {
+                sleep(Math.min(retryMillis, left));
+                retryMillis = Math.min(2 * retryMillis, LONGEST_RETRY_MILLIS);
+                continue;
             }
             // WaitNamedPipe says an instance listens; another client may still take it first
             if (!calls.WaitNamedPipe(address.value(), left)) {
@@ -94,6 +111,15 @@ final class WindowsClientEnd implements ClientEnd {
                     throw Win32Errors.failure("WaitNamedPipe " + address.value(), error);
                 }
             }
+        }
+    }
+
+    private static void sleep(int millis) throws InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the server was busy");
         }
     }
 

@@ -1,9 +1,13 @@
 package dev.pipelab.os.windows;
 
+import com.sun.jna.platform.win32.WinNT.HANDLE;
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.spi.os.NamedPipe;
 import dev.pipelab.spi.os.PipeInstance;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,6 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * The blocking style on Windows: every instance is a handle from CreateNamedPipe under the
  * claimed name, bound to the seam's {@link CompletionPort}. Closing the pipe creates no more
  * instances and cancels every pending ConnectNamedPipe, whose caller then sees the pipe closed.
+ *
+ * <p>An engine closes an instance when its client is done and creates another for the next
+ * client. On Windows a name lives only while an instance does: closed for good, the last handle
+ * would free the name, for a moment, to any process that asks for it (name squatting), and a
+ * client waiting in WaitNamedPipe would hear that there is no server. So a closed instance is
+ * disconnected and kept, and the next {@link #createInstance()} hands its handle out again, as the
+ * overlapped sample reconnects its instances; the handles are closed with the pipe. They are
+ * never more than the engine had at once.
  */
 final class WindowsNamedPipe implements NamedPipe {
 
@@ -20,6 +32,7 @@ final class WindowsNamedPipe implements NamedPipe {
     private final CompletionPort port;
     private final Flusher flusher;
     private final Set<WindowsPipeInstance> connecting = ConcurrentHashMap.newKeySet();
+    private final Deque<HANDLE> disconnected = new ArrayDeque<>(); // guarded by this
     private volatile boolean open = true;
 
     WindowsNamedPipe(
@@ -38,12 +51,18 @@ final class WindowsNamedPipe implements NamedPipe {
 
     @Override
     public PipeInstance createInstance() throws IOException {
-        var handle = name.createInstance();
-        try {
-            port.bind(handle);
-        } catch (IOException e) {
-            calls.CloseHandle(handle);
-            throw e;
+        HANDLE handle;
+        synchronized (this) {
+            handle = disconnected.pollFirst(); // null once closed: the pipe closed them
+        }
+        if (handle == null) {
+            handle = name.createInstance(); // CreateNamedPipe, or the claiming instance
+            try {
+                port.bind(handle);
+            } catch (IOException e) {
+                calls.CloseHandle(handle);
+                throw e;
+            }
         }
         return new WindowsPipeInstance(
                 calls, accounts, this, port, flusher, handle, name.config().maxMessageBytes());
@@ -60,6 +79,25 @@ final class WindowsNamedPipe implements NamedPipe {
         connecting.remove(instance);
     }
 
+    /**
+     * An instance's {@code handle}, disconnected from its client, with nothing started on it that
+     * has not been cancelled: kept for the next {@link #createInstance()}, or closed if the pipe is.
+     */
+    void disconnected(HANDLE handle) {
+        synchronized (this) {
+            if (open) {
+                disconnected.addFirst(handle);
+                return;
+            }
+        }
+        closeHandle(handle);
+    }
+
+    private void closeHandle(HANDLE handle) {
+        calls.CloseHandle(handle);
+        port.unbind();
+    }
+
     @Override
     public boolean isOpen() {
         return open;
@@ -67,9 +105,15 @@ final class WindowsNamedPipe implements NamedPipe {
 
     @Override
     public void close() {
-        open = false;
+        List<HANDLE> kept;
+        synchronized (this) {
+            open = false;
+            kept = List.copyOf(disconnected);
+            disconnected.clear();
+        }
         name.close();
         connecting.forEach(WindowsPipeInstance::cancelConnect);
+        kept.forEach(this::closeHandle);
     }
 
     @Override

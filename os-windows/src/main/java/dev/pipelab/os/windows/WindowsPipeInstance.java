@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One instance in the blocking style, as the multithreaded sample uses it: ConnectNamedPipe,
- * then ReadFile and WriteFile until the client is done, FlushFileBuffers, DisconnectNamedPipe,
- * CloseHandle. Each call starts the operation overlapped and parks until the
+ * then ReadFile and WriteFile until the client is done, FlushFileBuffers, DisconnectNamedPipe;
+ * then the handle waits in its {@link WindowsNamedPipe} for the next client, where the sample
+ * calls CloseHandle (so that the name never lapses while the server runs). Each call starts the operation overlapped and parks until the
  * {@link CompletionPort} reports it, so that a virtual thread never blocks its carrier.
  * One thread may read while another writes: each direction has its own OVERLAPPED and buffer.
  */
@@ -64,13 +65,16 @@ final class WindowsPipeInstance implements PipeInstance {
             if (!pipe.isOpen() || closed) {
                 throw new ClosedChannelException();
             }
-            CompletionPort.Awaited awaited = port.expect(readOverlapped);
-            boolean started = calls.ConnectNamedPipe(handle, readOverlapped.prepare(null));
-            int error = started ? Win32.ERROR_SUCCESS : calls.lastError();
-            if (started || error == Win32.ERROR_IO_PENDING) {
+            Started connecting =
+                    start(readOverlapped, () -> calls.ConnectNamedPipe(handle, readOverlapped.prepare(null)));
+            if (connecting == null) {
+                throw new ClosedChannelException();
+            }
+            int error = connecting.error();
+            if (connecting.isPending()) {
                 pipe.connecting(this);
                 try {
-                    port.await(awaited);
+                    port.await(connecting.awaited());
                 } finally {
                     pipe.notConnecting(this);
                 }
@@ -83,12 +87,11 @@ final class WindowsPipeInstance implements PipeInstance {
                 }
                 break;
             }
-            port.forget(readOverlapped);
             if (error == Win32.ERROR_PIPE_CONNECTED) {
                 break; // the client came before the call: a good connection
             }
             if (error == Win32.ERROR_NO_DATA) {
-                calls.DisconnectNamedPipe(handle); // a client came and went: listen again
+                disconnectClient(); // a client came and went: listen again
                 continue;
             }
             throw Win32Errors.failure("ConnectNamedPipe", error);
@@ -113,13 +116,14 @@ final class WindowsPipeInstance implements PipeInstance {
             if (m != null) {
                 return m;
             }
-            CompletionPort.Awaited awaited = port.expect(readOverlapped);
             int n = finish(
                     "ReadFile",
-                    awaited,
                     readOverlapped,
                     readBytes,
-                    calls.ReadFile(handle, inbound.buffer(), inbound.capacity(), null, readOverlapped.prepare(null)));
+                    start(
+                            readOverlapped,
+                            () -> calls.ReadFile(
+                                    handle, inbound.buffer(), inbound.capacity(), null, readOverlapped.prepare(null))));
             if (n < 0) {
                 if (inbound.isMidFrame() && !readCancelled) {
                     log.debug("client left in the middle of a frame");
@@ -148,13 +152,14 @@ final class WindowsPipeInstance implements PipeInstance {
         int written = 0;
         while (written < length) {
             Pointer from = outbound.from(written);
-            CompletionPort.Awaited awaited = port.expect(writeOverlapped);
+            int toWrite = length - written;
             int n = finish(
                     "WriteFile",
-                    awaited,
                     writeOverlapped,
                     writtenBytes,
-                    calls.WriteFile(handle, from, length - written, null, writeOverlapped.prepare(null)));
+                    start(
+                            writeOverlapped,
+                            () -> calls.WriteFile(handle, from, toWrite, null, writeOverlapped.prepare(null))));
             if (n < 0) {
                 throw new java.io.EOFException("the client closed its end");
             }
@@ -162,24 +167,46 @@ final class WindowsPipeInstance implements PipeInstance {
         }
     }
 
-    /**
-     * Finishes the operation whose call just returned {@code started}, expected as {@code awaited}:
-     * waits for its packet, and returns its byte count, or -1 if the client is gone or the
-     * operation was cancelled.
-     */
-    private int finish(
-            String call,
-            CompletionPort.Awaited awaited,
-            NativeOverlapped overlapped,
-            IntByReference bytes,
-            boolean started)
-            throws IOException {
-        int error = started ? Win32.ERROR_SUCCESS : calls.lastError();
-        if (!started && error != Win32.ERROR_IO_PENDING) {
-            port.forget(overlapped); // failed at once: no packet comes
-            return endOrThrow(call, error);
+    /** An operation's call, made: its wait, and the error it returned (ERROR_SUCCESS if TRUE). */
+    private record Started(CompletionPort.Awaited awaited, int error) {
+        /** It started, so its packet will come (also when it finished at once). */
+        boolean isPending() {
+            return error == Win32.ERROR_SUCCESS || error == Win32.ERROR_IO_PENDING;
         }
-        port.await(awaited);
+    }
+
+    /**
+     * Makes {@code call} on {@code overlapped}, unless this instance is closed (null). Calls and
+     * {@link #close()} exclude each other: close cancels what started, and nothing starts after
+     * it, so no late call of this instance's reaches the handle once it serves another client.
+     * The call itself never blocks: every operation is overlapped. One that fails at once posts
+     * no packet, and is forgotten here.
+     */
+    private synchronized Started start(NativeOverlapped overlapped, java.util.function.BooleanSupplier call) {
+        if (closed) {
+            return null;
+        }
+        CompletionPort.Awaited awaited = port.expect(overlapped);
+        Started started = new Started(awaited, call.getAsBoolean() ? Win32.ERROR_SUCCESS : calls.lastError());
+        if (!started.isPending()) {
+            port.forget(overlapped);
+        }
+        return started;
+    }
+
+    /**
+     * Finishes the operation {@code started}: waits for its packet, and returns its byte count,
+     * or -1 if the client is gone, the operation was cancelled, or the instance closed.
+     */
+    private int finish(String call, NativeOverlapped overlapped, IntByReference bytes, Started started)
+            throws IOException {
+        if (started == null) {
+            return -1;
+        }
+        if (!started.isPending()) {
+            return endOrThrow(call, started.error());
+        }
+        port.await(started.awaited());
         if (calls.GetOverlappedResult(handle, overlapped.pointer(), bytes, false)) {
             return bytes.getValue();
         }
@@ -217,6 +244,16 @@ final class WindowsPipeInstance implements PipeInstance {
         calls.CancelIoEx(handle, readOverlapped.pointer());
     }
 
+    private synchronized void disconnectClient() {
+        if (!closed) {
+            calls.DisconnectNamedPipe(handle);
+        }
+    }
+
+    /**
+     * CancelIoEx and DisconnectNamedPipe; the handle goes back to the pipe for its next client
+     * (see {@link WindowsNamedPipe}), which closes it (CloseHandle) when the pipe closes.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -224,11 +261,10 @@ final class WindowsPipeInstance implements PipeInstance {
                 return;
             }
             closed = true;
+            calls.CancelIoEx(handle, null); // pending reads and writes finish as aborted
+            calls.DisconnectNamedPipe(handle);
         }
-        calls.CancelIoEx(handle, null); // pending reads and writes finish as aborted
-        calls.DisconnectNamedPipe(handle);
-        calls.CloseHandle(handle);
-        port.unbind();
+        pipe.disconnected(handle);
     }
 
     @Override

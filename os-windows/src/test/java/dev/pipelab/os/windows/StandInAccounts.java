@@ -27,7 +27,11 @@ final class StandInAccounts implements WindowsAccounts {
             GROUP,
             "S-1-5-32-545",
             "Administrators",
-            "S-1-5-32-544");
+            "S-1-5-32-544",
+            "Guest",
+            "S-1-5-21-1000-2000-3000-501",
+            "Guests",
+            "S-1-5-32-546");
 
     /** Security attributes handed out and not yet closed. */
     final AtomicInteger openAttributes = new AtomicInteger();
