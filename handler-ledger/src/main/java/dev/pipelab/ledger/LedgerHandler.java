@@ -1,10 +1,10 @@
 package dev.pipelab.ledger;
 
 import dev.pipelab.api.HandlerConcurrency;
-import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.Session;
+import dev.pipelab.api.handler.BuiltInHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -130,10 +130,7 @@ public final class LedgerHandler implements PipeHandler, AutoCloseable {
 
     /** The ledger's file when none is named: beside the socket, as for the counter. */
     public static Path defaultFile(PipeServerConfig config) {
-        if (config.address().kind() == PipeAddress.Kind.UNIX_SOCKET) {
-            return Path.of(config.address().value() + ".ledger");
-        }
-        return Path.of(System.getProperty("java.io.tmpdir"), "pipelab-ledger");
+        return BuiltInHandlers.besideSocket(config, NAME);
     }
 
     @Override
