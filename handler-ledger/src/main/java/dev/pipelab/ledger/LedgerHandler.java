@@ -123,7 +123,12 @@ public final class LedgerHandler implements PipeHandler, AutoCloseable {
     public LedgerHandler(HandlerConcurrency concurrency, Path file, Commit commit) throws SQLException {
         this.concurrency = concurrency;
         this.commit = commit;
-        this.store = new LedgerStore(file);
+        try {
+            this.store = new LedgerStore(file);
+        } catch (SQLException e) {
+            throw new SQLException(
+                    "cannot open " + file.toAbsolutePath() + " as a ledger: " + e.getMessage(), e.getSQLState(), e);
+        }
         this.writer = new Thread(this::writeLoop, "pipelab-ledger-writer");
         writer.start();
     }

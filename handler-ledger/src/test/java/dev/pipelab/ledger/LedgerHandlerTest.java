@@ -165,7 +165,8 @@ class LedgerHandlerTest {
         Path notADatabase = java.nio.file.Files.writeString(dir.resolve("x.db"), "this is not a database file at all");
         assertThatThrownBy(() ->
                         new LedgerHandler(HandlerConcurrency.CONCURRENT, notADatabase, LedgerHandler.Commit.GROUP))
-                .isInstanceOf(java.sql.SQLException.class);
+                .isInstanceOf(java.sql.SQLException.class)
+                .hasMessageStartingWith("cannot open " + notADatabase + " as a ledger: ");
     }
 
     @Test
