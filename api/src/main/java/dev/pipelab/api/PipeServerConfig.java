@@ -124,13 +124,17 @@ public final class PipeServerConfig {
                 case "socketFileMode" -> b.socketFileMode(parseMode(value));
                 case "allowedUsers" -> b.allowedUsers(parseNames(value));
                 case "allowedGroups" -> b.allowedGroups(parseNames(value));
-                case "strategy", "handler", "counterFile" -> {} // read by whoever picks the engine and handler
+                case "strategy",
+                        "handler",
+                        "counterFile",
+                        "ledgerFile",
+                        "ledgerCommit" -> {} // read by whoever picks the engine and handler
                 default -> {
                     if (rawKey.startsWith("pipelab.")) {
-                        throw new IllegalArgumentException(
-                                "unknown configuration key '" + rawKey + "'; known: "
-                                        + "pipe, maxInstances, acceptBacklog, maxMessageBytes, outboundQueueBytes, idleTimeout, "
-                                        + "gracePeriod, socketFileMode, allowedUsers, allowedGroups, strategy, handler, counterFile");
+                        throw new IllegalArgumentException("unknown configuration key '" + rawKey + "'; known: "
+                                + "pipe, maxInstances, acceptBacklog, maxMessageBytes, outboundQueueBytes, idleTimeout, "
+                                + "gracePeriod, socketFileMode, allowedUsers, allowedGroups, strategy, handler, counterFile,"
+                                + " ledgerFile, ledgerCommit");
                     }
                 }
             }

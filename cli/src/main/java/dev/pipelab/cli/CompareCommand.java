@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         },
         footer = {
             "",
-            "Workload names: echo-c100-64B-pingpong, echo-c1000-4KiB-pipelined, answer-c100, counter-c100,"
+            "Workload names: echo-c100-64B-pingpong, echo-c1000-4KiB-pipelined, answer-c100, counter-c100, ledger-c100,"
+                    + " ledger-c100-per-request,"
                     + " churn-c10, idle-k1000-c10 (see the README). Exits 1 when any run had an error."
         })
 final class CompareCommand implements Callable<Integer> {

@@ -6,11 +6,13 @@ import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.handler.BuiltInHandlers;
 import dev.pipelab.api.inject.PipeEngines;
+import dev.pipelab.ledger.LedgerHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -34,7 +36,8 @@ import sun.misc.Signal;
             "The strategy comes from --strategy, else $PIPELAB_STRATEGY, else the config file's 'strategy'," + " else '"
                     + ServeCommand.DEFAULT_STRATEGY + "'.",
             "The config file is a properties file with the keys pipe, strategy, handler, counterFile,"
-                    + " maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout, gracePeriod, socketFileMode."
+                    + " ledgerFile, ledgerCommit, maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout,"
+                    + " gracePeriod, socketFileMode."
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -59,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--handler",
             paramLabel = "<name>",
-            description = "Built-in handler: echo (default), answer, broadcast or counter.")
+            description = "Built-in handler: echo (default), answer, broadcast, counter or ledger.")
     String handler;
 
     @Option(
@@ -67,6 +70,19 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "The counter handler's file (default: beside the socket, <socket>.counter).")
     Path counterFile;
+
+    @Option(
+            names = "--ledger-file",
+            paramLabel = "FILE",
+            description = "The ledger handler's SQLite file (default: beside the socket, <socket>.ledger).")
+    Path ledgerFile;
+
+    @Option(
+            names = "--ledger-commit",
+            paramLabel = "per-request|group",
+            description = "How the ledger makes its changes durable: one sync per request, or one per group of"
+                    + " requests queued during the last sync (default: group).")
+    String ledgerCommit;
 
     @Option(names = "--max-instances", paramLabel = "N", description = "Clients served at once (default 255).")
     Integer maxInstances;
@@ -106,13 +122,42 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         PipeServerConfig config = builder.build();
+        PipeHandler pipeHandler = handler(file, factory, config);
+        try {
+            serve(key, factory, config, pipeHandler);
+        } finally {
+            if (pipeHandler instanceof AutoCloseable closeable) {
+                closeable.close(); // after the server: the ledger answers what is queued, then closes its file
+            }
+        }
+        spec.commandLine().getOut().println("stopped");
+        return 0;
+    }
+
+    private PipeHandler handler(Properties file, PipeServerFactory factory, PipeServerConfig config)
+            throws SQLException {
+        String name = firstOf(handler, property(file, "handler"), BuiltInHandlers.DEFAULT);
+        if (name.equals(LedgerHandler.NAME)) {
+            String path = property(file, "ledgerFile");
+            return new LedgerHandler(
+                    factory.handlerConcurrency(),
+                    ledgerFile != null ? ledgerFile : path != null ? Path.of(path) : LedgerHandler.defaultFile(config),
+                    LedgerHandler.Commit.of(firstOf(ledgerCommit, property(file, "ledgerCommit"), "group")));
+        }
+        if (!BuiltInHandlers.names().contains(name)) {
+            throw new IllegalArgumentException("unknown handler '" + name + "'; known: "
+                    + String.join(", ", BuiltInHandlers.names()) + ", " + LedgerHandler.NAME);
+        }
         String counter = property(file, "counterFile");
-        PipeHandler pipeHandler = BuiltInHandlers.create(
-                firstOf(handler, property(file, "handler"), BuiltInHandlers.DEFAULT),
+        return BuiltInHandlers.create(
+                name,
                 factory.handlerConcurrency(),
                 config,
                 counterFile != null ? counterFile : counter != null ? Path.of(counter) : null);
+    }
 
+    private void serve(String key, PipeServerFactory factory, PipeServerConfig config, PipeHandler pipeHandler)
+            throws java.io.IOException, InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         for (String signal : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(signal), s -> stop.countDown());
@@ -123,8 +168,7 @@ final class ServeCommand implements Callable<Integer> {
             stop.await();
             spec.commandLine().getOut().printf("stopping %s: %s%n", key, server.stats());
         }
-        spec.commandLine().getOut().println("stopped");
-        return 0;
+        spec.commandLine().getOut().printf("handler: %s%n", pipeHandler);
     }
 
     private Properties readConfigFile() throws IOException {

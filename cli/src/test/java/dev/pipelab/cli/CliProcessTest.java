@@ -159,6 +159,44 @@ class CliProcessTest {
         assertThat(Files.readString(file).strip()).isEqualTo("13");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"virtual", "completion"})
+    void theLedgerServesFromTheCommandLineAndKeepsItsFileAcrossARestart(String strategy) throws Exception {
+        Path socket = dir.resolve("ledger.sock");
+        Path file = dir.resolve("books.db");
+        for (String commit : new String[] {"per-request", "group"}) {
+            Process serve = pipelab(
+                    "serve",
+                    "--strategy",
+                    strategy,
+                    "--pipe",
+                    socket.toString(),
+                    "--handler",
+                    "ledger",
+                    "--ledger-file",
+                    file.toString(),
+                    "--ledger-commit",
+                    commit);
+            assertThat(firstLine(serve)).contains("handler=ledger[" + file).contains("commit=" + commit);
+            Result sent = commit.equals("per-request")
+                    ? finish(pipelab(
+                            "send", "--pipe", socket.toString(), "open a 10", "open b 0", "transfer a b 4", "bad"))
+                    : finish(pipelab("send", "--pipe", socket.toString(), "show 1", "balance a", "count"));
+            assertThat(sent.out().lines())
+                    .containsExactlyElementsOf(
+                            commit.equals("per-request")
+                                    ? List.of(
+                                            "ok",
+                                            "ok",
+                                            "ok 1",
+                                            "error: unknown verb 'bad'; the verbs are open, transfer, balance, show,"
+                                                    + " total, count, syncs")
+                                    : List.of("a b 4", "6", "1"));
+            serve.destroy();
+            assertThat(finish(serve).exit()).isZero();
+        }
+    }
+
     /**
      * On a machine with no seam for its OS (here: the Unix seam left off the class path, and
      * only a provider that is never available on it), every command says which engine is not

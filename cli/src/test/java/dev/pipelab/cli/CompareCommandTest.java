@@ -31,7 +31,7 @@ class CompareCommandTest {
                     "overlapped,virtual",
                     "--no-reference",
                     "--workloads",
-                    "echo-c10-64B-pingpong,idle-k200-c2",
+                    "echo-c10-64B-pingpong,idle-k200-c2,ledger-c4",
                     "--warmup-ms",
                     "200",
                     "--window-ms",
@@ -48,7 +48,16 @@ class CompareCommandTest {
         Results results = Results.read(dir.resolve(ComparisonReport.JSON));
         assertThat(results.runs())
                 .extracting(RunResult::engine)
-                .containsExactly("overlapped", "virtual", "overlapped", "virtual");
+                .containsExactly("overlapped", "virtual", "overlapped", "virtual", "overlapped", "virtual");
+        assertThat(results.runs())
+                .filteredOn(r -> r.workload().equals("ledger-c4"))
+                .as("the ledger: transfers checked at the end, syncs counted")
+                .allSatisfy(r -> {
+                    assertThat(r.verdict())
+                            .contains("transfers acknowledged, each shown afterwards with its exact fields");
+                    assertThat(r.windows())
+                            .allSatisfy(w -> assertThat(w.syncs()).isPositive());
+                });
         assertThat(results.runs())
                 .filteredOn(r -> r.workload().startsWith("idle-"))
                 .as("memory per idle client, measured by a full GC's count of live objects")

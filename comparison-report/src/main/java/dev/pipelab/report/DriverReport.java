@@ -42,6 +42,7 @@ public record DriverReport(
      * @param p999Micros 99.9th percentile latency
      * @param fairness Jain's index of the clients' reply counts: 1 when all were served alike, 1/n when one got everything
      * @param slowestShare the least-served client's replies as a fraction of the mean
+     * @param syncs durable commits (one sync each) the server made in the window; -1 where there are none to count
      */
     public record Window(
             long messages,
@@ -51,11 +52,22 @@ public record DriverReport(
             double p99Micros,
             double p999Micros,
             double fairness,
-            double slowestShare) {
+            double slowestShare,
+            long syncs) {
 
         /** Messages per second in this window. */
         public double messagesPerSecond() {
             return seconds > 0 ? messages / seconds : 0;
+        }
+
+        /** Syncs per second in this window; NaN where none are counted. */
+        public double syncsPerSecond() {
+            return syncs >= 0 && seconds > 0 ? syncs / seconds : Double.NaN;
+        }
+
+        /** Messages (for the ledger, transfers) acknowledged per sync; NaN where none are counted. */
+        public double messagesPerSync() {
+            return syncs > 0 ? messages / (double) syncs : Double.NaN;
         }
 
         /** Server CPU microseconds per message. */

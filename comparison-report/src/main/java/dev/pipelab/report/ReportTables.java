@@ -63,7 +63,13 @@ final class ReportTables {
                 && results.run(NettyEchoServer.KEY, workload).isEmpty()) {
             notes.add(NettyEchoServer.KEY + ": n/a: the reference is an echo server");
         }
+        if (workload.startsWith("ledger-")) {
+            notes.add("msg/s here: transfers acknowledged per second, each durable (synced) before its reply");
+        }
         for (RunResult r : results.runs()) {
+            if (r.workload().equals(workload) && workload.startsWith("ledger-")) {
+                syncNote(r).ifPresent(notes::add);
+            }
             if (r.workload().equals(workload) && r.verdict() != null) {
                 notes.add(r.engine() + ": " + r.verdict());
             }
@@ -72,6 +78,25 @@ final class ReportTables {
             }
         }
         return notes;
+    }
+
+    /** The ledger's syncs per second and transfers per sync, median and range over the windows. */
+    private static java.util.Optional<String> syncNote(RunResult r) {
+        List<DriverReport.Window> counted =
+                r.windows().stream().filter(w -> w.syncs() >= 0).toList();
+        if (counted.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(r.engine() + ": "
+                + Format.spread(Statistics.spread(counted.stream()
+                        .map(DriverReport.Window::syncsPerSecond)
+                        .toList()))
+                + " syncs/s, "
+                + Format.spread(Statistics.spread(counted.stream()
+                        .map(DriverReport.Window::messagesPerSync)
+                        .filter(x -> !Double.isNaN(x))
+                        .toList()))
+                + " transfers per sync");
     }
 
     /** The lesson of each server: thread model, code size, and its costs as measured. */

@@ -54,6 +54,10 @@ final class ServerProcess implements AutoCloseable {
                     workload.kind().handler(),
                     "--counter-file",
                     dir.resolve("counter").toString(),
+                    "--ledger-file",
+                    dir.resolve("ledger.db").toString(),
+                    "--ledger-commit",
+                    workload.kind() == Workload.Kind.LEDGER_PER_REQUEST ? "per-request" : "group",
                     "--max-instances",
                     Integer.toString(Math.max(255, workload.connections()))));
         }

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * One workload of the report, named so that the name says all of it: {@code echo-c100-64B-pingpong},
  * {@code echo-c1000-4KiB-pipelined}, {@code answer-c100}, {@code broadcast-p10},
- * {@code counter-c100}, {@code churn-c10}, {@code idle-k1000-c10}.
+ * {@code counter-c100}, {@code ledger-c100}, {@code ledger-c100-per-request}, {@code churn-c10},
+ * {@code idle-k1000-c10}.
  *
  * @param kind what the clients do
  * @param clients clients sending requests (players, for broadcast; concurrent connectors, for churn)
@@ -31,6 +32,10 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         BROADCAST("broadcast"),
         /** Concurrent increments of the shared file; no update may be lost. */
         COUNTER("counter"),
+        /** Transfers between random accounts of the SQLite ledger, group commit; each durable before its reply. */
+        LEDGER("ledger"),
+        /** The same transfers, with one transaction and one sync per request. */
+        LEDGER_PER_REQUEST("ledger"),
         /** Connect, one echo exchange, disconnect, again and again. */
         CHURN("echo"),
         /** Many clients that only stay connected, and a few busy echo clients. */
@@ -53,7 +58,8 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
     }
 
     private static final Pattern NAME = Pattern.compile(
-            "(echo|answer|broadcast|counter|churn|idle)(?:-k(\\d+))?-([cp])(\\d+)(?:-(\\d+)(B|KiB))?(?:-(pingpong|pipelined))?");
+            "(echo|answer|broadcast|counter|ledger|churn|idle)(?:-k(\\d+))?-([cp])(\\d+)(?:-(\\d+)(B|KiB))?"
+                    + "(?:-(pingpong|pipelined|per-request))?");
 
     public Workload {
         if (clients < 1) {
@@ -108,13 +114,19 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
                 ? 64
                 : Integer.parseInt(m.group(5)) * (m.group(6).equals("KiB") ? 1024 : 1);
         int depth = "pipelined".equals(m.group(7)) ? PIPELINE_DEPTH : 1;
+        if ("per-request".equals(m.group(7))) {
+            if (kind != Kind.LEDGER || m.group(5) != null) {
+                throw unknown(name); // only the ledger commits, and its requests have no size
+            }
+            kind = Kind.LEDGER_PER_REQUEST;
+        }
         return new Workload(kind, clients, payload, depth, idle);
     }
 
     private static IllegalArgumentException unknown(String name) {
         return new IllegalArgumentException("unknown workload '" + name + "'; names look like "
                 + "echo-c100-64B-pingpong, echo-c100-4KiB-pipelined, answer-c100, broadcast-p10, counter-c100,"
-                + " churn-c10, idle-k1000-c10");
+                + " ledger-c100, ledger-c100-per-request, churn-c10, idle-k1000-c10");
     }
 
     /** The name of this workload, which {@link #parse} reads back. */
@@ -125,6 +137,7 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
             case BROADCAST ->
                 "broadcast-p" + clients + (payloadBytes != 64 ? "-" + size(payloadBytes) : "")
                         + (depth > 1 ? "-pipelined" : "");
+            case LEDGER_PER_REQUEST -> "ledger-c" + clients + "-per-request";
             default -> kind.label() + "-c" + clients;
         };
     }
@@ -164,6 +177,7 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
                 echo(1000, 64, false),
                 echo(10_000, 64, false),
                 broadcast(10),
+                of(Kind.LEDGER, 100),
                 of(Kind.CHURN, 10),
                 idle(10_000, 10));
     }
@@ -181,6 +195,8 @@ public record Workload(Kind kind, int clients, int payloadBytes, int depth, int 
         all.add(of(Kind.ANSWER, 100));
         all.add(broadcast(10));
         all.add(of(Kind.COUNTER, 100));
+        all.add(of(Kind.LEDGER, 100));
+        all.add(of(Kind.LEDGER_PER_REQUEST, 100));
         all.add(of(Kind.CHURN, 10));
         all.add(idle(10_000, 10));
         return all;

@@ -139,9 +139,9 @@ public final class WorkloadDriver {
     public WorkloadDriver(Settings settings) {
         this.settings = settings;
         this.workload = settings.workload();
-        this.exchange = Exchange.of(workload);
-        this.broadcast = exchange instanceof Exchange.Broadcast b ? b : null;
         this.address = new PipeAddress(settings.socket().toString(), PipeAddress.Kind.UNIX_SOCKET, false);
+        this.exchange = Exchange.of(workload, address);
+        this.broadcast = exchange instanceof Exchange.Broadcast b ? b : null;
         this.server = ProcessMeter.of(settings.serverPid());
         this.writeBuffer = ByteBuffer.allocateDirect(exchange.requestFrameBytes() * workload.depth());
     }
@@ -162,6 +162,11 @@ public final class WorkloadDriver {
             connectAll(busy);
             if (broadcast != null) {
                 awaitPlayersJoined();
+            }
+            try {
+                exchange.prepare();
+            } catch (IOException e) {
+                error("preparing the workload: " + e.getMessage());
             }
             for (Client c : busy) {
                 send(c);
@@ -185,6 +190,7 @@ public final class WorkloadDriver {
             }
         } finally {
             closeAll();
+            exchange.close();
         }
         int connected = (int) (busy.stream().filter(c -> c.everConnected).count()
                 + idle.stream().filter(c -> c.everConnected).count());
@@ -206,11 +212,13 @@ public final class WorkloadDriver {
         latency.reset();
         busy.forEach(c -> c.receivedInWindow = 0);
         long messagesBefore = busy.stream().mapToLong(c -> c.received).sum();
+        long syncsBefore = exchange.serverSyncs(); // outside the timed window: a blocking request on the side
         double cpuBefore = server.cpuSeconds();
         long start = System.nanoTime();
         pump(start + settings.window().toNanos());
         long end = System.nanoTime();
         double cpu = server.cpuSeconds() - cpuBefore;
+        long syncsAfter = exchange.serverSyncs();
         long messages = busy.stream().mapToLong(c -> c.received).sum() - messagesBefore;
         long[] perClient = busy.stream().mapToLong(c -> c.receivedInWindow).toArray();
         return new DriverReport.Window(
@@ -221,7 +229,8 @@ public final class WorkloadDriver {
                 Statistics.percentileMicros(latency, 99),
                 Statistics.percentileMicros(latency, 99.9),
                 Statistics.jainIndex(perClient),
-                Statistics.slowestShare(perClient));
+                Statistics.slowestShare(perClient),
+                syncsBefore >= 0 && syncsAfter >= 0 ? syncsAfter - syncsBefore : -1);
     }
 
     /** Phase 1: connects {@code clients}; a full backlog (EAGAIN) means the server is busy, so retry. */

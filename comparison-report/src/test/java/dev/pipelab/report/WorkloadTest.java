@@ -23,6 +23,21 @@ class WorkloadTest {
     }
 
     @Test
+    void theLedgerRunsWithGroupCommitOrWithASyncPerRequest() {
+        Workload group = Workload.parse("ledger-c100");
+        Workload perRequest = Workload.parse("ledger-c100-per-request");
+        assertThat(group.kind()).isEqualTo(Workload.Kind.LEDGER);
+        assertThat(perRequest.kind()).isEqualTo(Workload.Kind.LEDGER_PER_REQUEST);
+        assertThat(perRequest.name()).isEqualTo("ledger-c100-per-request");
+        assertThat(perRequest.family()).isEqualTo("ledger-per-request");
+        assertThat(perRequest.kind().handler()).isEqualTo("ledger");
+        assertThat(group.servedByEcho()).isFalse();
+        assertThat(Workload.quick()).contains(group);
+        assertThat(Workload.full()).contains(group, perRequest);
+        assertThatThrownBy(() -> Workload.parse("echo-c10-per-request")).hasMessageContaining("unknown workload");
+    }
+
+    @Test
     void broadcastCountsPlayers() {
         Workload game = Workload.parse("broadcast-p10");
         assertThat(game).isEqualTo(Workload.broadcast(10));

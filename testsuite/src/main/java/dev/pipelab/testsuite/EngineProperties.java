@@ -16,6 +16,7 @@ import dev.pipelab.api.handler.BuiltInHandlers;
 import dev.pipelab.api.handler.CounterHandler;
 import dev.pipelab.api.handler.EchoHandler;
 import dev.pipelab.api.protocol.Frames;
+import dev.pipelab.ledger.LedgerHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -486,6 +487,131 @@ public abstract class EngineProperties {
         }
     }
 
+    // ---- the ledger
+
+    private static Gen<LedgerModel.Command> ledgerCommands(List<LedgerModel.Verb> verbs, int accounts) {
+        Gen<LedgerModel.Verb> verb = Generate.frequency(verbs.stream()
+                .map(v -> Pair.of(
+                        v == LedgerModel.Verb.TRANSFER ? 4 : v == LedgerModel.Verb.OPEN ? 2 : 1, Generate.constant(v)))
+                .toList());
+        Gen<Long> amounts = Generate.frequency(List.of(
+                Pair.of(6, Generate.longRange(0, 60)),
+                Pair.of(1, Generate.pick(List.of(0L, 1L, LedgerModel.MAX_AMOUNT, LedgerModel.MAX_AMOUNT + 1)))));
+        return verb.zip(
+                Generate.range(0, accounts - 1), Generate.range(0, accounts), amounts, LedgerModel.Command::new);
+    }
+
+    /** A fresh ledger for {@code factory}, in a fresh directory. */
+    private LedgerHandler ledger(PipeServerFactory factory) throws Exception {
+        return new LedgerHandler(
+                factory.handlerConcurrency(), freshDir().resolve("ledger.db"), LedgerHandler.Commit.GROUP);
+    }
+
+    @Test
+    void theLedgerAnswersEverySequenceOfCommandsAsTheModelDoesBalancesErrorsAndIds() {
+        List<String> accounts = List.of("a", "b", "c");
+        qt().withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .forAll(lists().of(ledgerCommands(List.of(LedgerModel.Verb.values()), 4))
+                        .ofSizeBetween(1, 25))
+                .checkAssert(commands -> eachEngine(factory -> {
+                    LedgerModel model = new LedgerModel(true);
+                    try (LedgerHandler ledger = ledger(factory);
+                            PipeServer server = start(factory, ledger, b -> b);
+                            RawClient client = RawClient.connect(server)) {
+                        for (int i = 0; i < commands.size(); i++) {
+                            String request = commands.get(i).text(accounts);
+                            String expected = model.apply(commands.get(i), accounts);
+                            String observed = client.request(request);
+                            assertThat(LedgerModel.matches(expected, observed))
+                                    .as("request %d '%s': expected %s, got %s", i, request, expected, observed)
+                                    .isTrue();
+                        }
+                    }
+                }));
+    }
+
+    @Test
+    void concurrentLedgerClientsLoseNoUpdateAndEachGetsTheModelsReplies() {
+        List<LedgerModel.Verb> verbs = List.of(
+                LedgerModel.Verb.OPEN, LedgerModel.Verb.TRANSFER, LedgerModel.Verb.BALANCE, LedgerModel.Verb.MALFORMED);
+        qt().withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .forAll(lists().of(lists().of(ledgerCommands(verbs, 3)).ofSizeBetween(1, 15))
+                        .ofSizeBetween(2, 4))
+                .checkAssert(clients -> eachEngine(factory -> concurrentLedger(factory, clients)));
+    }
+
+    /**
+     * Each client has accounts of its own and pays into one shared account, {@code pool}, so its
+     * own replies are fixed whatever the interleaving; the ids, the pool and the totals are then
+     * checked across all clients.
+     */
+    private void concurrentLedger(PipeServerFactory factory, List<List<LedgerModel.Command>> clients) throws Exception {
+        try (LedgerHandler ledger = ledger(factory);
+                PipeServer server = start(factory, ledger, b -> b)) {
+            try (RawClient setup = RawClient.connect(server)) {
+                assertThat(setup.request("open pool 0")).isEqualTo("ok");
+            }
+            List<LedgerModel> models = new ArrayList<>();
+            List<Callable<List<Long>>> work = new ArrayList<>();
+            for (int c = 0; c < clients.size(); c++) {
+                List<String> accounts = List.of("c" + c + "x0", "c" + c + "x1", "c" + c + "x2", "pool");
+                LedgerModel model = new LedgerModel(false);
+                model.assumeExists("pool");
+                models.add(model);
+                List<LedgerModel.Command> commands = clients.get(c);
+                int id = c;
+                work.add(() -> {
+                    List<Long> ids = new ArrayList<>();
+                    try (RawClient client = RawClient.connect(server)) {
+                        for (int i = 0; i < commands.size(); i++) {
+                            String request = commands.get(i).text(accounts);
+                            String expected = model.apply(commands.get(i), accounts);
+                            String observed = client.request(request);
+                            assertThat(LedgerModel.matches(expected, observed))
+                                    .as(
+                                            "client %d, request %d '%s': expected %s, got %s",
+                                            id, i, request, expected, observed)
+                                    .isTrue();
+                            if (expected.equals(LedgerModel.SOME_ID)) {
+                                ids.add(Long.parseLong(observed.substring(3)));
+                            }
+                        }
+                    }
+                    assertThat(ids).as("client %d's ids", id).isSorted();
+                    return ids;
+                });
+            }
+            List<List<Long>> ids = runAll(work);
+            List<Long> all = ids.stream().flatMap(List::stream).toList();
+            assertThat(all).as("transfer ids").doesNotHaveDuplicates();
+            long opened = 0;
+            long paidIn = 0;
+            for (LedgerModel m : models) {
+                opened += m.openedAmount();
+                paidIn += m.transfers().stream()
+                        .filter(t -> t.split(" ")[1].equals("pool"))
+                        .mapToLong(t -> Long.parseLong(t.split(" ")[2]))
+                        .sum();
+            }
+            try (RawClient check = RawClient.connect(server)) {
+                for (int c = 0; c < clients.size(); c++) {
+                    for (int t = 0; t < ids.get(c).size(); t++) {
+                        assertThat(check.request("show " + ids.get(c).get(t)))
+                                .as("client %d's transfer %d", c, ids.get(c).get(t))
+                                .isEqualTo(models.get(c).transfers().get(t));
+                    }
+                }
+                assertThat(check.request("count")).isEqualTo(Integer.toString(all.size()));
+                assertThat(check.request("total")).as("the total").isEqualTo(Long.toString(opened));
+                assertThat(check.request("balance pool"))
+                        .as("paid into the pool")
+                        .isEqualTo(Long.toString(paidIn));
+            }
+        }
+    }
+
     // ---- running a case
 
     @FunctionalInterface
@@ -578,6 +704,13 @@ public abstract class EngineProperties {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+        }
+
+        /** Sends one UTF-8 request and returns the reply as text. */
+        String request(String text) throws IOException {
+            String reply = client.request(text);
+            assertThat(reply).as("a reply to '%s'", text).isNotNull();
+            return reply;
         }
 
         /** The next message, or null once the server has closed the connection. */

@@ -1,9 +1,11 @@
 package dev.pipelab.testsuite;
 
+import dev.pipelab.api.PipeHandler;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.handler.EchoHandler;
+import dev.pipelab.ledger.LedgerHandler;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +15,12 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * An echo server in a process of its own, for tests that must give the server limits the test
- * JVM should not have (a descriptor limit, say): {@code StandaloneServer FACTORY-CLASS SOCKET}.
- * It prints {@code READY} once clients can connect, serves until its standard input closes,
- * then closes gracefully, prints {@code STOPPED} and the server's counters, and exits 0.
+ * A server in a process of its own, for tests that must give the server limits the test JVM
+ * should not have (a descriptor limit, say) or must kill it: {@code StandaloneServer
+ * FACTORY-CLASS SOCKET [ledger FILE]}, an echo server, or with {@code ledger FILE} the ledger
+ * handler on that file (group commit). It prints {@code READY} once clients can connect, serves
+ * until its standard input closes, then closes gracefully, prints {@code STOPPED} and the
+ * server's counters, and exits 0.
  */
 public final class StandaloneServer {
 
@@ -29,11 +33,19 @@ public final class StandaloneServer {
                 .getConstructor()
                 .newInstance();
         PipeServerConfig config = PipeServerConfig.builder(args[1]).build();
-        try (PipeServer server = factory.create(config, new EchoHandler()).start()) {
+        boolean ledger = args.length > 3 && args[2].equals(LedgerHandler.NAME);
+        PipeHandler handler = ledger
+                ? new LedgerHandler(factory.handlerConcurrency(), Path.of(args[3]), LedgerHandler.Commit.GROUP)
+                : new EchoHandler();
+        try (PipeServer server = factory.create(config, handler).start()) {
             System.out.println("READY " + server.address());
             System.out.flush();
             drain(System.in);
             System.out.println("STOPPED " + server.stats() + " running=" + server.isRunning());
+        } finally {
+            if (handler instanceof LedgerHandler l) {
+                l.close();
+            }
         }
         System.out.flush();
     }

@@ -45,9 +45,17 @@ public final class BuiltInHandlers {
 
     /** The counter's file when none is named: beside the socket, in its private directory. */
     public static Path defaultCounterFile(PipeServerConfig config) {
+        return besideSocket(config, "counter");
+    }
+
+    /**
+     * A handler's file beside the socket, {@code <socket>.<suffix>}, in the socket's private
+     * directory; where the pipe is no socket file (Windows), {@code <temp dir>/pipelab-<suffix>}.
+     */
+    public static Path besideSocket(PipeServerConfig config, String suffix) {
         if (config.address().kind() == PipeAddress.Kind.UNIX_SOCKET) {
-            return Path.of(config.address().value() + ".counter");
+            return Path.of(config.address().value() + "." + suffix);
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "pipelab-counter");
+        return Path.of(System.getProperty("java.io.tmpdir"), "pipelab-" + suffix);
     }
 }
