@@ -35,6 +35,14 @@ class CliProcessTest {
         }
     }
 
+    /** {@code pipelab serve} of {@code strategy} at {@code socket} with {@code handler} and its options. */
+    private Process serve(String strategy, Path socket, String handler, String... handlerOptions) throws IOException {
+        List<String> args = new ArrayList<>(
+                List.of("serve", "--strategy", strategy, "--pipe", socket.toString(), "--handler", handler));
+        args.addAll(List.of(handlerOptions));
+        return pipelab(args.toArray(String[]::new));
+    }
+
     private Process pipelab(String... args) throws IOException {
         return pipelab(java.util.Map.of(), args);
     }
@@ -141,16 +149,7 @@ class CliProcessTest {
     void theCounterKeepsItsTotalInItsFile(String strategy) throws Exception {
         Path socket = dir.resolve("count.sock");
         Path file = dir.resolve("total");
-        Process serve = pipelab(
-                "serve",
-                "--strategy",
-                strategy,
-                "--pipe",
-                socket.toString(),
-                "--handler",
-                "counter",
-                "--counter-file",
-                file.toString());
+        Process serve = serve(strategy, socket, "counter", "--counter-file", file.toString());
         assertThat(firstLine(serve)).contains("handler=counter");
         Result sent = finish(pipelab("send", "--pipe", socket.toString(), "5", "-2", "+10"));
         assertThat(sent.out().lines()).containsExactly("5", "3", "13");
@@ -165,18 +164,8 @@ class CliProcessTest {
         Path socket = dir.resolve("ledger.sock");
         Path file = dir.resolve("books.db");
         for (String commit : new String[] {"per-request", "group"}) {
-            Process serve = pipelab(
-                    "serve",
-                    "--strategy",
-                    strategy,
-                    "--pipe",
-                    socket.toString(),
-                    "--handler",
-                    "ledger",
-                    "--ledger-file",
-                    file.toString(),
-                    "--ledger-commit",
-                    commit);
+            Process serve =
+                    serve(strategy, socket, "ledger", "--ledger-file", file.toString(), "--ledger-commit", commit);
             assertThat(firstLine(serve)).contains("handler=ledger[" + file).contains("commit=" + commit);
             Result sent = commit.equals("per-request")
                     ? finish(pipelab(
