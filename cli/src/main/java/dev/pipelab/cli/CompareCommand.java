@@ -1,5 +1,6 @@
 package dev.pipelab.cli;
 
+import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.report.ComparisonOptions;
@@ -105,6 +106,13 @@ final class CompareCommand implements Callable<Integer> {
         }
         if (available.isEmpty()) {
             spec.commandLine().getErr().println("pipelab compare: no engine can run here");
+            return 1;
+        }
+        if (PipeAddress.resolve("pipelab:compare").kind() != PipeAddress.Kind.UNIX_SOCKET) {
+            spec.commandLine()
+                    .getErr()
+                    .println("pipelab compare: the load driver's clients are AF_UNIX sockets, and this system's"
+                            + " pipes are not; compare on Windows is not built yet (see the README)");
             return 1;
         }
         List<Workload> chosen;
