@@ -8,6 +8,7 @@ import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,11 @@ final class CompletionPort {
 
     private final Kernel32Calls calls;
     private final ConcurrentHashMap<Long, Awaited> awaited = new ConcurrentHashMap<>();
-    private HANDLE port; // guarded by this
-    private int users; // bound handles and awaited operations; guarded by this
+    /** Guards the port and its users: a ReentrantLock, which parks a virtual thread without pinning. */
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private HANDLE port; // guarded by lock
+    private int users; // bound handles and awaited operations; guarded by lock
 
     CompletionPort(Kernel32Calls calls) {
         this.calls = calls;
@@ -50,19 +54,24 @@ final class CompletionPort {
     }
 
     /** Binds {@code file} to the port (CreateIoCompletionPort); {@link #unbind()} once it is closed. */
-    synchronized void bind(HANDLE file) throws IOException {
-        acquire();
-        HANDLE bound = calls.CreateIoCompletionPort(file, port, null, 0);
-        if (bound == null) {
-            int error = calls.lastError();
-            release();
-            throw Win32Errors.failure("CreateIoCompletionPort", error);
+    void bind(HANDLE file) throws IOException {
+        lock.lock();
+        try {
+            acquire();
+            HANDLE bound = calls.CreateIoCompletionPort(file, port, null, 0);
+            if (bound == null) {
+                int error = calls.lastError();
+                release();
+                throw Win32Errors.failure("CreateIoCompletionPort", error);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** A handle bound with {@link #bind} has been closed. */
-    synchronized void unbind() {
-        release();
+    void unbind() {
+        locked(this::release);
     }
 
     /**
@@ -70,9 +79,7 @@ final class CompletionPort {
      * Then either {@link #await} (the operation started) or {@link #forget} (it failed at once).
      */
     Awaited expect(NativeOverlapped overlapped) {
-        synchronized (this) {
-            acquire0();
-        }
+        locked(this::acquire0);
         Awaited a = new Awaited();
         awaited.put(overlapped.address(), a);
         return a;
@@ -81,9 +88,7 @@ final class CompletionPort {
     /** The operation expected on {@code overlapped} failed at once: no packet will come. */
     void forget(NativeOverlapped overlapped) {
         if (awaited.remove(overlapped.address()) != null) {
-            synchronized (this) {
-                release();
-            }
+            locked(this::release);
         }
     }
 
@@ -169,8 +174,15 @@ final class CompletionPort {
         }
         a.done = true;
         LockSupport.unpark(a.waiter);
-        synchronized (this) {
-            release();
+        locked(this::release);
+    }
+
+    private void locked(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
         }
     }
 }

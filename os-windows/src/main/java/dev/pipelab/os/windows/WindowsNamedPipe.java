@@ -5,11 +5,10 @@ import dev.pipelab.api.PipeAddress;
 import dev.pipelab.spi.os.NamedPipe;
 import dev.pipelab.spi.os.PipeInstance;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * The blocking style on Windows: every instance is a handle from CreateNamedPipe under the
@@ -32,7 +31,7 @@ final class WindowsNamedPipe implements NamedPipe {
     private final CompletionPort port;
     private final Flusher flusher;
     private final Set<WindowsPipeInstance> connecting = ConcurrentHashMap.newKeySet();
-    private final Deque<HANDLE> disconnected = new ArrayDeque<>(); // guarded by this
+    private final Deque<HANDLE> disconnected = new ConcurrentLinkedDeque<>();
     private volatile boolean open = true;
 
     WindowsNamedPipe(
@@ -51,10 +50,7 @@ final class WindowsNamedPipe implements NamedPipe {
 
     @Override
     public PipeInstance createInstance() throws IOException {
-        HANDLE handle;
-        synchronized (this) {
-            handle = disconnected.pollFirst(); // null once closed: the pipe closed them
-        }
+        HANDLE handle = disconnected.pollFirst(); // after close, its connect sees the pipe closed
         if (handle == null) {
             handle = name.createInstance(); // CreateNamedPipe, or the claiming instance
             try {
@@ -84,13 +80,17 @@ final class WindowsNamedPipe implements NamedPipe {
      * has not been cancelled: kept for the next {@link #createInstance()}, or closed if the pipe is.
      */
     void disconnected(HANDLE handle) {
-        synchronized (this) {
-            if (open) {
-                disconnected.addFirst(handle);
-                return;
-            }
+        disconnected.addFirst(handle);
+        if (!open) {
+            closeKept(); // close() may have emptied the deque before this one came
         }
-        closeHandle(handle);
+    }
+
+    /** Closes every kept handle; each once, whoever else closes them at the same time. */
+    private void closeKept() {
+        for (HANDLE h; (h = disconnected.pollFirst()) != null; ) {
+            closeHandle(h);
+        }
     }
 
     private void closeHandle(HANDLE handle) {
@@ -105,15 +105,10 @@ final class WindowsNamedPipe implements NamedPipe {
 
     @Override
     public void close() {
-        List<HANDLE> kept;
-        synchronized (this) {
-            open = false;
-            kept = List.copyOf(disconnected);
-            disconnected.clear();
-        }
+        open = false;
         name.close();
         connecting.forEach(WindowsPipeInstance::cancelConnect);
-        kept.forEach(this::closeHandle);
+        closeKept();
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * One instance in the blocking style, as the multithreaded sample uses it: ConnectNamedPipe,
  * then ReadFile and WriteFile until the client is done, FlushFileBuffers, DisconnectNamedPipe;
  * then the handle waits in its {@link WindowsNamedPipe} for the next client, where the sample
- * calls CloseHandle (so that the name never lapses while the server runs). Each call starts the operation overlapped and parks until the
- * {@link CompletionPort} reports it, so that a virtual thread never blocks its carrier.
+ * calls CloseHandle (so that the name never lapses while the server runs). Each call starts the
+ * operation overlapped and parks until the {@link CompletionPort} reports it, so that a virtual
+ * thread never blocks its carrier.
  * One thread may read while another writes: each direction has its own OVERLAPPED and buffer.
  */
 final class WindowsPipeInstance implements PipeInstance {
@@ -38,6 +41,9 @@ final class WindowsPipeInstance implements PipeInstance {
     private final IntByReference writtenBytes = new IntByReference();
     private final InboundFrames inbound;
     private final OutboundFrames outbound = new OutboundFrames();
+    /** Held while a call starts, and by close: a ReentrantLock, which parks a virtual thread without pinning. */
+    private final ReentrantLock calling = new ReentrantLock();
+
     private volatile boolean readCancelled;
     private volatile boolean closed;
     private volatile PeerIdentity peer = PeerIdentity.UNKNOWN;
@@ -182,16 +188,21 @@ final class WindowsPipeInstance implements PipeInstance {
      * The call itself never blocks: every operation is overlapped. One that fails at once posts
      * no packet, and is forgotten here.
      */
-    private synchronized Started start(NativeOverlapped overlapped, java.util.function.BooleanSupplier call) {
-        if (closed) {
-            return null;
+    private Started start(NativeOverlapped overlapped, BooleanSupplier call) {
+        calling.lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            CompletionPort.Awaited awaited = port.expect(overlapped);
+            Started started = new Started(awaited, call.getAsBoolean() ? Win32.ERROR_SUCCESS : calls.lastError());
+            if (!started.isPending()) {
+                port.forget(overlapped);
+            }
+            return started;
+        } finally {
+            calling.unlock();
         }
-        CompletionPort.Awaited awaited = port.expect(overlapped);
-        Started started = new Started(awaited, call.getAsBoolean() ? Win32.ERROR_SUCCESS : calls.lastError());
-        if (!started.isPending()) {
-            port.forget(overlapped);
-        }
-        return started;
     }
 
     /**
@@ -244,9 +255,14 @@ final class WindowsPipeInstance implements PipeInstance {
         calls.CancelIoEx(handle, readOverlapped.pointer());
     }
 
-    private synchronized void disconnectClient() {
-        if (!closed) {
-            calls.DisconnectNamedPipe(handle);
+    private void disconnectClient() {
+        calling.lock();
+        try {
+            if (!closed) {
+                calls.DisconnectNamedPipe(handle);
+            }
+        } finally {
+            calling.unlock();
         }
     }
 
@@ -256,13 +272,16 @@ final class WindowsPipeInstance implements PipeInstance {
      */
     @Override
     public void close() {
-        synchronized (this) {
+        calling.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
             calls.CancelIoEx(handle, null); // pending reads and writes finish as aborted
             calls.DisconnectNamedPipe(handle);
+        } finally {
+            calling.unlock();
         }
         pipe.disconnected(handle);
     }
