@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What the overlapped and completion pipes share on Windows: the claimed name, the instances in
- * creation order, the owning thread, and stopping to accept.
+ * creation order, the owning thread, stopping to accept, and closing once.
  */
 abstract class AsyncPipeBase implements WindowsAsyncInstance.AsyncPipe {
 
@@ -18,6 +18,7 @@ abstract class AsyncPipeBase implements WindowsAsyncInstance.AsyncPipe {
     private final List<WindowsAsyncInstance> created = new ArrayList<>(); // guarded by itself
     private volatile Thread owner;
     private volatile boolean stopped;
+    private boolean closed; // guarded by this
 
     AsyncPipeBase(Kernel32Calls calls, WindowsAccounts accounts, WindowsPipeName name, Flusher flusher) {
         this.calls = calls;
@@ -93,6 +94,21 @@ abstract class AsyncPipeBase implements WindowsAsyncInstance.AsyncPipe {
         }
         all.forEach(WindowsAsyncInstance::cancelConnect);
     }
+
+    /** Stops accepting, then frees what the style holds ({@link #closeStyle()}). Idempotent. */
+    public final void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        stopAccepting();
+        closeStyle();
+    }
+
+    /** What the style frees when the pipe closes, once it has stopped accepting. */
+    protected abstract void closeStyle();
 
     @Override
     public void holdWhileOutstanding(WindowsAsyncInstance instance) {}

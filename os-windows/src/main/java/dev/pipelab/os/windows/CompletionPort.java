@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,19 +75,36 @@ final class CompletionPort {
         locked(this::release);
     }
 
+    /** An operation's call, made: its wait, and the error the call gave (ERROR_SUCCESS for TRUE). */
+    record Started(Awaited awaited, int error) {
+        /** It started, so its packet will come (also when it finished at once). */
+        boolean isPending() {
+            return error == Win32.ERROR_SUCCESS || error == Win32.ERROR_IO_PENDING;
+        }
+    }
+
     /**
-     * Before starting an operation on {@code overlapped}: its packet will wake the calling thread.
-     * Then either {@link #await} (the operation started) or {@link #forget} (it failed at once).
+     * Makes {@code call}, which starts an operation overlapped on {@code overlapped}, so that its
+     * packet wakes the calling thread ({@link #await}); one that fails at once posts no packet,
+     * and nothing waits for it.
      */
-    Awaited expect(NativeOverlapped overlapped) {
+    Started start(NativeOverlapped overlapped, BooleanSupplier call) {
+        Awaited a = expect(overlapped);
+        Started started = new Started(a, call.getAsBoolean() ? Win32.ERROR_SUCCESS : calls.lastError());
+        if (!started.isPending()) {
+            forget(overlapped);
+        }
+        return started;
+    }
+
+    private Awaited expect(NativeOverlapped overlapped) {
         locked(this::acquire0);
         Awaited a = new Awaited();
         awaited.put(overlapped.address(), a);
         return a;
     }
 
-    /** The operation expected on {@code overlapped} failed at once: no packet will come. */
-    void forget(NativeOverlapped overlapped) {
+    private void forget(NativeOverlapped overlapped) {
         if (awaited.remove(overlapped.address()) != null) {
             locked(this::release);
         }

@@ -126,13 +126,13 @@ final class WindowsClientEnd implements ClientEnd {
     @Override
     public int read(ByteBuffer into, long deadlineNanos) throws IOException {
         int wanted = Math.min(into.remaining(), BUFFER_BYTES);
-        CompletionPort.Awaited awaited = port.expect(readOverlapped);
         Integer n = transfer(
-                awaited,
                 readOverlapped,
                 readBytes,
                 deadlineNanos,
-                calls.ReadFile(handle, readBuffer, wanted, null, readOverlapped.prepare(null)));
+                port.start(
+                        readOverlapped,
+                        () -> calls.ReadFile(handle, readBuffer, wanted, null, readOverlapped.prepare(null))));
         if (n == null) {
             return -1; // the server closed its end, or disconnected this client
         }
@@ -148,13 +148,13 @@ final class WindowsClientEnd implements ClientEnd {
                 byte[] chunk = new byte[n];
                 b.duplicate().get(chunk);
                 writeBuffer.write(0, chunk, 0, n);
-                CompletionPort.Awaited awaited = port.expect(writeOverlapped);
                 Integer written = transfer(
-                        awaited,
                         writeOverlapped,
                         writtenBytes,
                         deadlineNanos,
-                        calls.WriteFile(handle, writeBuffer, n, null, writeOverlapped.prepare(null)));
+                        port.start(
+                                writeOverlapped,
+                                () -> calls.WriteFile(handle, writeBuffer, n, null, writeOverlapped.prepare(null))));
                 if (written == null) {
                     throw new java.io.EOFException("the server closed its end");
                 }
@@ -168,30 +168,21 @@ final class WindowsClientEnd implements ClientEnd {
     }
 
     /**
-     * Waits until the deadline for the operation whose call returned {@code started}: its byte
-     * count (0 if the deadline passed first and it was cancelled), or null if the server is gone.
-     * Started (TRUE, or ERROR_IO_PENDING), it posts one packet, also when it finished at once.
+     * Waits until the deadline for the operation {@code started}: its byte count (0 if the
+     * deadline passed first and it was cancelled), or null if the server is gone.
      */
     private Integer transfer(
-            CompletionPort.Awaited awaited,
-            NativeOverlapped overlapped,
-            IntByReference bytes,
-            long deadlineNanos,
-            boolean started)
+            NativeOverlapped overlapped, IntByReference bytes, long deadlineNanos, CompletionPort.Started started)
             throws IOException {
-        if (!started) {
-            int error = calls.lastError();
-            if (error != Win32.ERROR_IO_PENDING) {
-                port.forget(overlapped); // failed at once: no packet comes
-                if (Win32Errors.isPeerGone(error)) {
-                    return null;
-                }
-                throw Win32Errors.failure("ReadFile/WriteFile", error);
+        if (!started.isPending()) {
+            if (Win32Errors.isPeerGone(started.error())) {
+                return null;
             }
+            throw Win32Errors.failure("ReadFile/WriteFile", started.error());
         }
-        if (!port.await(awaited, deadlineNanos)) {
+        if (!port.await(started.awaited(), deadlineNanos)) {
             calls.CancelIoEx(handle, overlapped.pointer());
-            port.await(awaited); // prompt once cancelled
+            port.await(started.awaited()); // prompt once cancelled
         }
         if (calls.GetOverlappedResult(handle, overlapped.pointer(), bytes, false)) {
             return bytes.getValue();

@@ -40,7 +40,6 @@ final class WindowsCompletionPipe extends AsyncPipeBase implements CompletionPip
     private final Kernel32Calls.ApcRoutine drainApcs = parameter -> runApcs();
     private volatile HANDLE ownerThread; // OpenThread of the owner, for QueueUserAPC
     private RuntimeException routineFailure;
-    private boolean closed;
 
     WindowsCompletionPipe(Kernel32Calls calls, WindowsAccounts accounts, WindowsPipeName name, Flusher flusher) {
         super(calls, accounts, name, flusher);
@@ -162,14 +161,7 @@ final class WindowsCompletionPipe extends AsyncPipeBase implements CompletionPip
     }
 
     @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        stopAccepting();
+    protected void closeStyle() {
         synchronized (events) {
             events.forEach(WindowsEvent::close);
             events.clear();

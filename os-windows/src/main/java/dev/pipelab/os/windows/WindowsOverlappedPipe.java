@@ -25,7 +25,6 @@ final class WindowsOverlappedPipe extends AsyncPipeBase implements OverlappedPip
     private final WindowsEvent wake;
     private final Memory handles = new Memory((long) Win32.MAXIMUM_WAIT_OBJECTS * NativeLayout.POINTER);
     private final WaitGroups groups;
-    private boolean closed;
 
     WindowsOverlappedPipe(Kernel32Calls calls, WindowsAccounts accounts, WindowsPipeName name, Flusher flusher)
             throws IOException {
@@ -123,14 +122,7 @@ final class WindowsOverlappedPipe extends AsyncPipeBase implements OverlappedPip
     }
 
     @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        stopAccepting();
+    protected void closeStyle() {
         groups.close();
         wake.close();
     }

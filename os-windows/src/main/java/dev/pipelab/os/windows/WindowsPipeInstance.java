@@ -71,7 +71,7 @@ final class WindowsPipeInstance implements PipeInstance {
             if (!pipe.isOpen() || closed) {
                 throw new ClosedChannelException();
             }
-            Started connecting =
+            CompletionPort.Started connecting =
                     start(readOverlapped, () -> calls.ConnectNamedPipe(handle, readOverlapped.prepare(null)));
             if (connecting == null) {
                 throw new ClosedChannelException();
@@ -173,33 +173,19 @@ final class WindowsPipeInstance implements PipeInstance {
         }
     }
 
-    /** An operation's call, made: its wait, and the error it returned (ERROR_SUCCESS if TRUE). */
-    private record Started(CompletionPort.Awaited awaited, int error) {
-        /** It started, so its packet will come (also when it finished at once). */
-        boolean isPending() {
-            return error == Win32.ERROR_SUCCESS || error == Win32.ERROR_IO_PENDING;
-        }
-    }
-
     /**
      * Makes {@code call} on {@code overlapped}, unless this instance is closed (null). Calls and
      * {@link #close()} exclude each other: close cancels what started, and nothing starts after
      * it, so no late call of this instance's reaches the handle once it serves another client.
-     * The call itself never blocks: every operation is overlapped. One that fails at once posts
-     * no packet, and is forgotten here.
+     * The call itself never blocks: every operation is overlapped.
      */
-    private Started start(NativeOverlapped overlapped, BooleanSupplier call) {
+    private CompletionPort.Started start(NativeOverlapped overlapped, BooleanSupplier call) {
         calling.lock();
         try {
             if (closed) {
                 return null;
             }
-            CompletionPort.Awaited awaited = port.expect(overlapped);
-            Started started = new Started(awaited, call.getAsBoolean() ? Win32.ERROR_SUCCESS : calls.lastError());
-            if (!started.isPending()) {
-                port.forget(overlapped);
-            }
-            return started;
+            return port.start(overlapped, call);
         } finally {
             calling.unlock();
         }
@@ -209,7 +195,7 @@ final class WindowsPipeInstance implements PipeInstance {
      * Finishes the operation {@code started}: waits for its packet, and returns its byte count,
      * or -1 if the client is gone, the operation was cancelled, or the instance closed.
      */
-    private int finish(String call, NativeOverlapped overlapped, IntByReference bytes, Started started)
+    private int finish(String call, NativeOverlapped overlapped, IntByReference bytes, CompletionPort.Started started)
             throws IOException {
         if (started == null) {
             return -1;
