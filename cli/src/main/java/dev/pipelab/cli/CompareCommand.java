@@ -64,7 +64,10 @@ final class CompareCommand implements Callable<Integer> {
             description = "Workloads to run instead of the matrix's.")
     List<String> workloads;
 
-    @Option(names = "--no-reference", description = "Leave out the Netty reference row.")
+    @Option(
+            names = "--no-reference",
+            description = "Leave out the reference rows: Netty, and the C epoll server (the limit; built with the"
+                    + " machine's C compiler, $CC or cc).")
     boolean noReference;
 
     @Option(

@@ -109,6 +109,7 @@ class CompareCommandTest {
                     .satisfies(w -> assertThat(w.messages()).isPositive());
         });
         assertThat(Files.readString(dir.resolve(ComparisonReport.MARKDOWN)))
-                .contains("netty: n/a: the reference is an echo server");
+                .contains(
+                        "netty: n/a: the reference is an echo server", "c-epoll: n/a: the reference is an echo server");
     }
 }

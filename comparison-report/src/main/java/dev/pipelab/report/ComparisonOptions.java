@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param title the command line, shown in the report
  * @param engines engine keys to compare
- * @param reference true to add the Netty reference row to the workloads an echo server serves
+ * @param reference true to add the reference rows (Netty, and the C epoll server: the limit) to the
+ *     workloads an echo server serves
  * @param workloads the workloads, in order
  * @param warmup talking before each run's first window
  * @param window each measured window
@@ -40,18 +41,21 @@ public record ComparisonOptions(
         }
     }
 
-    /** The servers compared: the engines, then the reference. */
+    /** The reference servers, in the order the report shows them after the engines: echo servers both. */
+    public static final List<String> REFERENCES = List.of(NettyEchoServer.KEY, CEpollEchoServer.KEY);
+
+    /** The servers compared: the engines, then the references. */
     public List<String> servers() {
         return reference
-                ? java.util.stream.Stream.concat(engines.stream(), java.util.stream.Stream.of(NettyEchoServer.KEY))
+                ? java.util.stream.Stream.concat(engines.stream(), REFERENCES.stream())
                         .toList()
                 : engines;
     }
 
-    /** The servers that run {@code workload}: the reference only serves echo. */
+    /** The servers that run {@code workload}: the references only serve echo. */
     public List<String> serversFor(Workload workload) {
         return servers().stream()
-                .filter(s -> !s.equals(NettyEchoServer.KEY) || workload.servedByEcho())
+                .filter(s -> !REFERENCES.contains(s) || workload.servedByEcho())
                 .toList();
     }
 

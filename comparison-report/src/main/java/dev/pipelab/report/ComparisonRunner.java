@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -41,13 +43,33 @@ public final class ComparisonRunner {
     /** Runs every workload on every server and returns the results (not yet written). */
     public Results run() throws InterruptedException {
         List<RunResult> runs = new ArrayList<>();
-        for (Workload workload : options.workloads()) {
-            for (String server : options.serversFor(workload)) {
-                progress.starting(server, workload.name());
-                RunResult result = runOne(server, workload);
-                runs.add(result);
-                progress.finished(result);
+        Map<String, String> missing = new TreeMap<>();
+        Path tools = null;
+        try {
+            Path cEchoServer = null;
+            if (options.workloads().stream().anyMatch(w -> options.serversFor(w).contains(CEpollEchoServer.KEY))) {
+                tools = Files.createTempDirectory("pipelab-compare-c-");
+                CEpollEchoServer.Build built = CEpollEchoServer.build(tools);
+                cEchoServer = built.executable();
+                if (built.missing() != null) {
+                    missing.put(CEpollEchoServer.KEY, built.missing());
+                }
             }
+            for (Workload workload : options.workloads()) {
+                for (String server : options.serversFor(workload)) {
+                    if (missing.containsKey(server)) {
+                        continue;
+                    }
+                    progress.starting(server, workload.name());
+                    RunResult result = runOne(server, workload, cEchoServer);
+                    runs.add(result);
+                    progress.finished(result);
+                }
+            }
+        } catch (IOException e) {
+            missing.put(CEpollEchoServer.KEY, "no temporary directory to build it in: " + e.getMessage());
+        } finally {
+            deleteTree(tools);
         }
         return new Results(
                 options.title(),
@@ -58,15 +80,16 @@ public final class ComparisonRunner {
                 new Results.Settings(
                         options.warmup().toMillis(), options.window().toMillis(), options.windows()),
                 options.servers(),
+                missing,
                 EngineLesson.of(options.servers(), EngineLesson.findSourceRoot(Path.of(""))),
                 runs);
     }
 
-    private RunResult runOne(String server, Workload workload) throws InterruptedException {
+    private RunResult runOne(String server, Workload workload, Path cEchoServer) throws InterruptedException {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("pipelab-compare-");
-            try (ServerProcess process = ServerProcess.start(server, workload, dir, READY_TIMEOUT)) {
+            try (ServerProcess process = ServerProcess.start(server, workload, dir, cEchoServer, READY_TIMEOUT)) {
                 DriverReport report = drive(process, workload, dir);
                 return RunResult.of(server, workload, report, process.stop(STOP_TIMEOUT));
             }

@@ -47,6 +47,12 @@ public record EngineLesson(String server, String className, String threadModel, 
                 "comparison-report/src/main/java/dev/pipelab/report/NettyEchoServer.java",
                 "The reference: a Netty 4.2 epoll domain-socket echo server with one event loop, what a user"
                         + " would pick instead."
+            },
+            CEpollEchoServer.KEY,
+            new String[] {
+                CEpollEchoServer.SOURCE_PATH,
+                "The limit: a plain single-thread epoll (edge-triggered) echo server in C, the system calls"
+                        + " and nothing between them."
             });
 
     /** The lessons of {@code servers}, sizes counted under {@code sourceRoot} (a PipeLab checkout, or null). */
@@ -57,7 +63,7 @@ public record EngineLesson(String server, String className, String threadModel, 
     private static EngineLesson of(String server, Path sourceRoot) {
         String[] known = KNOWN.getOrDefault(server, new String[] {"", "(no description)"});
         Path source = Path.of(known[0]);
-        String className = source.getFileName().toString().replace(".java", "");
+        String className = source.getFileName().toString().replace(".java", ""); // a C file keeps its .c
         int lines = 0;
         if (sourceRoot != null && !known[0].isEmpty() && Files.isRegularFile(sourceRoot.resolve(source))) {
             try (var all = Files.lines(sourceRoot.resolve(source))) {

@@ -63,53 +63,101 @@ final class Findings {
     /** The performance goals, each with what this run measured. */
     List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
-        List<String> echo =
-                results.workloads().stream().filter(w -> w.startsWith("echo-")).toList();
         for (String engine : SINGLE_THREAD) {
-            List<String> rate = new ArrayList<>();
-            List<String> cpu = new ArrayList<>();
-            boolean met = true;
-            boolean clearlyWorse = false;
-            boolean any = false;
-            for (String w : echo) {
-                Optional<RunResult> mine = results.run(engine, w).filter(RunResult::measured);
-                Optional<RunResult> netty = results.run(NettyEchoServer.KEY, w).filter(RunResult::measured);
-                if (mine.isEmpty() || netty.isEmpty() || mine.get().clients() < 100) {
-                    continue;
-                }
-                any = true;
-                Spread myRate = mine.get().summary().messagesPerSecond();
-                Spread nettyRate = netty.get().summary().messagesPerSecond();
-                Spread myCpu = mine.get().summary().cpuMicrosPerMessage();
-                Spread nettyCpu = netty.get().summary().cpuMicrosPerMessage();
-                double r = myRate.median() / nettyRate.median();
-                double c = myCpu.median() / nettyCpu.median();
-                boolean rateWorse = myRate.max() < nettyRate.min(); // every repetition slower than every one of Netty's
-                boolean cpuWorse = myCpu.min() > nettyCpu.max();
-                rate.add(w + " " + Format.ratio(r) + mark(r >= 1, rateWorse));
-                cpu.add(w + " " + Format.ratio(c) + mark(c <= 1, cpuWorse));
-                met &= r >= 1 && c <= 1;
-                clearlyWorse |= rateWorse || cpuWorse;
-            }
-            goals.add(new Goal(
+            goals.add(against(
+                    engine,
+                    NettyEchoServer.KEY,
+                    1,
+                    1,
                     engine + " at or above Netty in msg/s and at or below it in CPU per message, 100 to"
-                            + " 10,000 clients",
-                    any
-                            ? "msg/s vs Netty: " + String.join(", ", rate) + "; CPU/msg vs Netty: "
-                                    + String.join(", ", cpu)
-                            : "-",
-                    !any
-                            ? "not measured"
-                            : met
-                                    ? "met"
-                                    : clearlyWorse
-                                            ? "missed"
-                                            : "within the spread: short by the medians, the ranges overlap"));
+                            + " 10,000 clients"));
+        }
+        for (String engine : SINGLE_THREAD) {
+            goals.add(against(
+                    engine,
+                    CEpollEchoServer.KEY,
+                    0.9,
+                    1.2,
+                    engine + " at 0.9x or more of the C epoll server's msg/s and at most 1.2x its CPU per"
+                            + " message, 100 to 10,000 clients"));
         }
         goals.add(virtualAtTenThousand());
         goals.add(threadedAtTenThousand());
         goals.addAll(idleMemory());
         return goals;
+    }
+
+    /**
+     * The goal that {@code engine} reach {@code minRate} of {@code reference}'s msg/s and at most
+     * {@code maxCpu} of its CPU per message on each echo workload of 100 clients or more.
+     */
+    private Goal against(String engine, String reference, double minRate, double maxCpu, String goal) {
+        List<String> rate = new ArrayList<>();
+        List<String> cpu = new ArrayList<>();
+        boolean met = true;
+        boolean clearlyWorse = false;
+        for (String w : echoWorkloads()) {
+            Optional<RunResult> mine = results.run(engine, w).filter(RunResult::measured);
+            Optional<RunResult> ref = results.run(reference, w).filter(RunResult::measured);
+            if (mine.isEmpty() || ref.isEmpty() || mine.get().clients() < 100) {
+                continue;
+            }
+            Spread myRate = mine.get().summary().messagesPerSecond();
+            Spread refRate = ref.get().summary().messagesPerSecond();
+            Spread myCpu = mine.get().summary().cpuMicrosPerMessage();
+            Spread refCpu = ref.get().summary().cpuMicrosPerMessage();
+            double r = myRate.median() / refRate.median();
+            double c = myCpu.median() / refCpu.median();
+            // short in every repetition: the best of mine below minRate of the reference's worst
+            boolean rateWorse = myRate.max() < minRate * refRate.min();
+            boolean cpuWorse = myCpu.min() > maxCpu * refCpu.max();
+            rate.add(w + " " + Format.ratio(r) + mark(r >= minRate, rateWorse));
+            cpu.add(w + " " + Format.ratio(c) + mark(c <= maxCpu, cpuWorse));
+            met &= r >= minRate && c <= maxCpu;
+            clearlyWorse |= rateWorse || cpuWorse;
+        }
+        if (rate.isEmpty()) {
+            return new Goal(goal, "-", "not measured");
+        }
+        return new Goal(
+                goal,
+                "msg/s vs " + reference + ": " + String.join(", ", rate) + "; CPU/msg vs " + reference + ": "
+                        + String.join(", ", cpu),
+                met ? "met" : clearlyWorse ? "missed" : "within the spread: short by the medians, the ranges overlap");
+    }
+
+    /**
+     * Each measured server of {@code workload} against each reference that ran it: the ratios of
+     * msg/s and of CPU per message, medians over the repetitions. Empty when no reference ran it.
+     */
+    Optional<String> againstReferences(String workload) {
+        List<String> parts = new ArrayList<>();
+        for (String reference : ComparisonOptions.REFERENCES) {
+            Optional<RunResult> ref = results.run(reference, workload).filter(RunResult::measured);
+            if (ref.isEmpty()) {
+                continue;
+            }
+            List<String> ratios = new ArrayList<>();
+            for (RunResult r : measured(workload)) {
+                if (!r.engine().equals(reference)) {
+                    ratios.add(r.engine() + " "
+                            + Format.ratio(r.summary().messagesPerSecond().median()
+                                    / ref.get().summary().messagesPerSecond().median())
+                            + " msg/s, "
+                            + Format.ratio(r.summary().cpuMicrosPerMessage().median()
+                                    / ref.get().summary().cpuMicrosPerMessage().median())
+                            + " CPU/msg");
+                }
+            }
+            if (!ratios.isEmpty()) {
+                parts.add("against " + reference + ": " + String.join("; ", ratios));
+            }
+        }
+        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(". ", parts));
+    }
+
+    private List<String> echoWorkloads() {
+        return results.workloads().stream().filter(w -> w.startsWith("echo-")).toList();
     }
 
     /** Marks a comparison that misses by the medians: clearly, or only within the spread of the repetitions. */

@@ -59,9 +59,13 @@ public final class ProcessMeter {
      * The footprint of the process (a JVM) right after a full garbage collection, so that garbage
      * it has not collected yet does not swamp the few KiB a connection costs. {@code jcmd <pid>
      * GC.class_histogram} (the jcmd beside this JVM's java) collects and counts the live objects;
-     * when it cannot run, the live heap is -1 and the resident memory is read as it is.
+     * when it cannot run, or the process is not a JVM (the C limit server), the live heap is -1
+     * and the resident memory is read as it is.
      */
     public Footprint footprintAfterGc() {
+        if (!isJvm()) {
+            return new Footprint(rssKb(), -1);
+        }
         Path jcmd = ProcessHandle.current()
                 .info()
                 .command()
@@ -101,6 +105,18 @@ public final class ProcessMeter {
             }
         }
         return new Footprint(rssKb(), liveHeapKb);
+    }
+
+    /**
+     * True when the process runs a {@code java} launcher: only a JVM answers jcmd, and an older
+     * jcmd attaches with a SIGQUIT, which would end any other process.
+     */
+    private boolean isJvm() {
+        return ProcessHandle.of(pid)
+                .flatMap(p -> p.info().command())
+                .map(c -> Path.of(c).getFileName().toString())
+                .map(name -> name.equals("java") || name.equals("java.exe"))
+                .orElse(false);
     }
 
     /** The most resident memory the process has had, in KiB ({@code VmHWM}). */

@@ -59,10 +59,14 @@ final class ReportTables {
     /** Notes below a workload's table: a reference that could not run it, end-of-run checks and error samples. */
     static List<String> runNotes(Results results, String workload) {
         List<String> notes = new ArrayList<>();
-        if (results.servers().contains(NettyEchoServer.KEY)
-                && results.run(NettyEchoServer.KEY, workload).isEmpty()) {
-            notes.add(NettyEchoServer.KEY + ": n/a: the reference is an echo server");
+        for (String reference : ComparisonOptions.REFERENCES) {
+            if (results.servers().contains(reference)
+                    && results.run(reference, workload).isEmpty()) {
+                notes.add(reference + ": n/a: "
+                        + results.missing().getOrDefault(reference, "the reference is an echo server"));
+            }
         }
+        new Findings(results).againstReferences(workload).ifPresent(notes::add);
         if (workload.startsWith("ledger-")) {
             notes.add("msg/s here: transfers acknowledged per second, each durable (synced) before its reply");
         }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Everything one comparison measured: the setting, the machine, each engine's lesson, and every
@@ -15,7 +17,9 @@ import java.util.Optional;
  * @param generatedAt when, ISO-8601
  * @param machine the machine and JDK
  * @param settings warm-up and windows
- * @param servers the servers compared, engines first and the reference last
+ * @param servers the servers compared, engines first and the references last
+ * @param missing servers that could not run on this machine, each with why (the C limit server
+ *     without a C compiler, say); they have no runs
  * @param lessons for each engine, what it is and what its code costs
  * @param runs every run, workloads in order, servers in order within each
  */
@@ -25,8 +29,15 @@ public record Results(
         Machine machine,
         Settings settings,
         List<String> servers,
+        Map<String, String> missing,
         List<EngineLesson> lessons,
         List<RunResult> runs) {
+
+    public Results {
+        missing = missing == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new TreeMap<>(missing)); // older results.json: none
+    }
 
     /**
      * The machine the comparison ran on.

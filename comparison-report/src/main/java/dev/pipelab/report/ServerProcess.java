@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One server under test in a JVM of its own: an engine started exactly as {@code pipelab serve}
- * starts it (the CLI's main class, found by name on this JVM's class path), or the Netty
- * reference. Started, it has printed its READY line; {@link #stop} sends SIGTERM and expects a
+ * starts it (the CLI's main class, found by name on this JVM's class path), or a reference (Netty,
+ * or the C epoll server). Started, it has printed its READY line; {@link #stop} sends SIGTERM and expects a
  * clean exit 0; {@link #close} kills whatever is left.
  */
 final class ServerProcess implements AutoCloseable {
@@ -35,14 +35,24 @@ final class ServerProcess implements AutoCloseable {
         this.errors = errors;
     }
 
-    /** Starts {@code engine} (an engine key or {@link NettyEchoServer#KEY}) for {@code workload} in {@code dir}. */
-    static ServerProcess start(String engine, Workload workload, Path dir, Duration readyTimeout)
+    /**
+     * Starts {@code engine} (an engine key, {@link NettyEchoServer#KEY} or {@link CEpollEchoServer#KEY})
+     * for {@code workload} in {@code dir}; {@code cEchoServer} is the built C server, or null.
+     */
+    static ServerProcess start(String engine, Workload workload, Path dir, Path cEchoServer, Duration readyTimeout)
             throws IOException, InterruptedException {
         Path socket = dir.resolve("s.sock");
-        List<String> command = JavaCommand.of();
-        if (engine.equals(NettyEchoServer.KEY)) {
+        List<String> command = new ArrayList<>();
+        if (engine.equals(CEpollEchoServer.KEY)) {
+            if (cEchoServer == null) {
+                throw new IOException("the C epoll server was not built");
+            }
+            command.addAll(List.of(cEchoServer.toString(), socket.toString()));
+        } else if (engine.equals(NettyEchoServer.KEY)) {
+            command.addAll(JavaCommand.of());
             command.addAll(List.of(NettyEchoServer.class.getName(), "--socket", socket.toString()));
         } else {
+            command.addAll(JavaCommand.of());
             command.addAll(List.of(
                     PIPELAB_MAIN,
                     "serve",

@@ -89,33 +89,133 @@ class RenderingTest {
     void theNettyGoalTellsAShortfallWithinTheSpreadFromAClearOne() {
         Spread nettyRate = new Spread(100, 90, 110);
         Spread cpu = new Spread(5, 4.5, 5.5);
-        assertThat(nettyGoal(new Spread(120, 115, 125), new Spread(4, 3.9, 4.1), nettyRate, cpu))
+        assertThat(goal(
+                        withC(),
+                        NettyEchoServer.KEY,
+                        "overlapped at or above Netty",
+                        new Spread(120, 115, 125),
+                        new Spread(4, 3.9, 4.1),
+                        nettyRate,
+                        cpu))
                 .isEqualTo("met");
-        assertThat(nettyGoal(new Spread(98, 92, 104), cpu, nettyRate, cpu))
+        assertThat(goal(
+                        withC(),
+                        NettyEchoServer.KEY,
+                        "overlapped at or above Netty",
+                        new Spread(98, 92, 104),
+                        cpu,
+                        nettyRate,
+                        cpu))
                 .isEqualTo("within the spread: short by the medians, the ranges overlap");
-        assertThat(nettyGoal(new Spread(80, 75, 85), cpu, nettyRate, cpu)).isEqualTo("missed");
+        assertThat(goal(
+                        withC(),
+                        NettyEchoServer.KEY,
+                        "overlapped at or above Netty",
+                        new Spread(80, 75, 85),
+                        cpu,
+                        nettyRate,
+                        cpu))
+                .isEqualTo("missed");
     }
 
-    /** The overlapped goal's verdict when every echo run from 100 clients up measured these spreads. */
-    private static String nettyGoal(Spread rate, Spread cpu, Spread nettyRate, Spread nettyCpu) {
-        List<RunResult> runs = results.runs().stream()
+    @Test
+    void theGoalAgainstCIsNineTenthsOfItsRateAtSixFifthsOfItsCpu() {
+        Spread cRate = new Spread(100, 95, 105);
+        Spread cCpu = new Spread(5, 4.8, 5.2);
+        String goal = "completion at 0.9x or more of the C epoll server's msg/s";
+        assertThat(goal(
+                        withC(),
+                        CEpollEchoServer.KEY,
+                        goal,
+                        new Spread(92, 91, 93),
+                        new Spread(5.9, 5.8, 6),
+                        cRate,
+                        cCpu))
+                .isEqualTo("met");
+        assertThat(goal(
+                        withC(),
+                        CEpollEchoServer.KEY,
+                        goal,
+                        new Spread(92, 91, 93),
+                        new Spread(6.5, 6.3, 6.7),
+                        cRate,
+                        cCpu))
+                .as("1.3x the CPU in every repetition")
+                .isEqualTo("missed");
+        assertThat(goal(withC(), CEpollEchoServer.KEY, goal, new Spread(88, 84, 90), cCpu, cRate, cCpu))
+                .as("0.88x by the medians; its best (90) is above 0.9 of C's worst (85.5)")
+                .isEqualTo("within the spread: short by the medians, the ranges overlap");
+        assertThat(goal(results, CEpollEchoServer.KEY, goal, cRate, cCpu, cRate, cCpu))
+                .as("no C rows")
+                .isEqualTo("not measured");
+    }
+
+    @Test
+    void eachEchoTableGivesEveryServerAgainstEachReference() {
+        Results both = withC();
+        String notes = String.join("\n", ReportTables.runNotes(both, "echo-c1000-64B-pingpong"));
+        assertThat(notes).contains("against netty: ", "against c-epoll: ");
+        RunResult overlapped = both.run("overlapped", "echo-c1000-64B-pingpong").orElseThrow();
+        RunResult c = both.run(CEpollEchoServer.KEY, "echo-c1000-64B-pingpong").orElseThrow();
+        assertThat(notes)
+                .contains("overlapped "
+                        + Format.ratio(overlapped.summary().messagesPerSecond().median()
+                                / c.summary().messagesPerSecond().median())
+                        + " msg/s");
+    }
+
+    @Test
+    void aReferenceThatCouldNotBeBuiltSaysWhyUnderEachEchoTable() {
+        Results noCompiler = rebuilt(
+                results,
+                withC().servers(),
+                java.util.Map.of(CEpollEchoServer.KEY, "no C compiler to build it (cc: not found)"),
+                results.runs());
+        for (String workload : noCompiler.workloads()) {
+            assertThat(ReportTables.runNotes(noCompiler, workload))
+                    .contains("c-epoll: n/a: no C compiler to build it (cc: not found)");
+        }
+        assertThat(new Findings(noCompiler)
+                        .goals().stream()
+                                .filter(g -> g.goal().contains("C epoll server"))
+                                .map(Findings.Goal::verdict))
+                .containsOnly("not measured");
+    }
+
+    /** The fixture with a C row beside each Netty run, measuring what Netty did. */
+    private static Results withC() {
+        List<RunResult> runs = new java.util.ArrayList<>(results.runs());
+        results.runs().stream()
+                .filter(r -> r.engine().equals(NettyEchoServer.KEY))
+                .map(r -> renamed(r, CEpollEchoServer.KEY))
+                .forEach(runs::add);
+        List<String> servers = new java.util.ArrayList<>(results.servers());
+        servers.add(CEpollEchoServer.KEY);
+        return rebuilt(results, servers, results.missing(), runs);
+    }
+
+    private static RunResult renamed(RunResult r, String engine) {
+        return copy(r, engine, r.workload(), r.family(), r.kbPerConnection(), r.heapKbPerConnection(), r.summary());
+    }
+
+    /**
+     * The verdict of the goal starting {@code goalPrefix} when every echo run from 100 clients up
+     * measured these spreads: the goal's engine {@code rate} and {@code cpu}, {@code reference} the others.
+     */
+    private static String goal(
+            Results base, String reference, String goalPrefix, Spread rate, Spread cpu, Spread refRate, Spread refCpu) {
+        String engine = goalPrefix.substring(0, goalPrefix.indexOf(' '));
+        List<RunResult> runs = base.runs().stream()
                 .map(r -> !r.workload().startsWith("echo-") || r.clients() < 100
                         ? r
-                        : r.engine().equals("overlapped")
+                        : r.engine().equals(engine)
                                 ? withSummary(r, rate, cpu)
-                                : r.engine().equals(NettyEchoServer.KEY) ? withSummary(r, nettyRate, nettyCpu) : r)
+                                : r.engine().equals(reference) ? withSummary(r, refRate, refCpu) : r)
                 .toList();
-        Results changed = new Results(
-                results.title(),
-                results.generatedAt(),
-                results.machine(),
-                results.settings(),
-                results.servers(),
-                results.lessons(),
-                runs);
+        Results changed = rebuilt(base, base.servers(), base.missing(), runs);
         return new Findings(changed)
                 .goals().stream()
-                        .filter(g -> g.goal().startsWith("overlapped at or above Netty"))
+                        .filter(g -> g.goal().startsWith(goalPrefix))
                         .findFirst()
                         .orElseThrow()
                         .verdict();
@@ -123,20 +223,13 @@ class RenderingTest {
 
     private static RunResult withSummary(RunResult r, Spread rate, Spread cpu) {
         RunResult.Summary s = r.summary();
-        return new RunResult(
+        return copy(
+                r,
                 r.engine(),
                 r.workload(),
                 r.family(),
-                r.clients(),
-                r.connections(),
-                r.errors(),
-                r.errorSamples(),
-                r.verdict(),
-                r.peakRssKb(),
-                r.peakThreads(),
                 r.kbPerConnection(),
                 r.heapKbPerConnection(),
-                r.windows(),
                 new RunResult.Summary(
                         rate, s.p50Micros(), s.p99Micros(), s.p999Micros(), cpu, s.fairness(), s.slowestShare()));
     }
@@ -156,30 +249,9 @@ class RenderingTest {
         List<RunResult> runs = results.runs().stream()
                 .map(r -> !r.workload().startsWith("idle-")
                         ? r
-                        : new RunResult(
-                                r.engine(),
-                                r.workload(),
-                                r.family(),
-                                r.clients(),
-                                r.connections(),
-                                r.errors(),
-                                r.errorSamples(),
-                                r.verdict(),
-                                r.peakRssKb(),
-                                r.peakThreads(),
-                                rssKib,
-                                heapKib,
-                                r.windows(),
-                                r.summary()))
+                        : copy(r, r.engine(), r.workload(), r.family(), rssKib, heapKib, r.summary()))
                 .toList();
-        return new Results(
-                results.title(),
-                results.generatedAt(),
-                results.machine(),
-                results.settings(),
-                results.servers(),
-                results.lessons(),
-                runs);
+        return rebuilt(results, results.servers(), results.missing(), runs);
     }
 
     private static String idleGoal(Results results, String engine) {
@@ -196,30 +268,16 @@ class RenderingTest {
         List<RunResult> broadcast = results.runs().stream()
                 .filter(r -> r.workload().equals("echo-c100-64B-pingpong")
                         && !r.engine().equals(NettyEchoServer.KEY))
-                .map(r -> new RunResult(
+                .map(r -> copy(
+                        r,
                         r.engine(),
                         "broadcast-p10",
                         "broadcast",
-                        r.clients(),
-                        r.connections(),
-                        r.errors(),
-                        r.errorSamples(),
-                        r.verdict(),
-                        r.peakRssKb(),
-                        r.peakThreads(),
                         r.kbPerConnection(),
                         r.heapKbPerConnection(),
-                        r.windows(),
                         r.summary()))
                 .toList();
-        Results withBroadcast = new Results(
-                results.title(),
-                results.generatedAt(),
-                results.machine(),
-                results.settings(),
-                results.servers(),
-                results.lessons(),
-                broadcast);
+        Results withBroadcast = rebuilt(results, results.servers(), results.missing(), broadcast);
 
         assertThat(MarkdownReport.render(withBroadcast)).contains("* netty: n/a: the reference is an echo server");
         assertThat(MarkdownReport.render(results)).doesNotContain("n/a");
@@ -233,5 +291,45 @@ class RenderingTest {
         }) {
             assertThat(Files.size(dir.resolve(file))).as(file).isPositive();
         }
+    }
+
+    /** {@code base} with other servers, missing servers and runs. */
+    private static Results rebuilt(
+            Results base, List<String> servers, java.util.Map<String, String> missing, List<RunResult> runs) {
+        return new Results(
+                base.title(),
+                base.generatedAt(),
+                base.machine(),
+                base.settings(),
+                servers,
+                missing,
+                base.lessons(),
+                runs);
+    }
+
+    /** {@code r} with these fields changed. */
+    private static RunResult copy(
+            RunResult r,
+            String engine,
+            String workload,
+            String family,
+            double kbPerConnection,
+            double heapKbPerConnection,
+            RunResult.Summary summary) {
+        return new RunResult(
+                engine,
+                workload,
+                family,
+                r.clients(),
+                r.connections(),
+                r.errors(),
+                r.errorSamples(),
+                r.verdict(),
+                r.peakRssKb(),
+                r.peakThreads(),
+                kbPerConnection,
+                heapKbPerConnection,
+                r.windows(),
+                summary);
     }
 }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The independent check of the report's echo figures: a load generator in C (echo_load.c, beside
+# the C limit server in the comparison-report jar's sources), one thread on epoll, against one
+# server started here on an AF_UNIX socket in a temporary directory, which is removed after.
+#
+#   scripts/c-load.sh SERVER CLIENTS [WINDOWS] [WINDOW_MS]
+#     SERVER: c-epoll | netty | an engine key (threaded, overlapped, completion, virtual)
+#     extra arguments for `pipelab serve` (engines only) in SERVE_ARGS, e.g. SERVE_ARGS="--seam nio"
+#
+# Prints one line per window: replies per second and the server's CPU per message (from /proc),
+# 64-byte messages, one request in flight per client, after a 2 s warm-up. Needs cc and Linux;
+# the jars are built by ./pipelab when missing.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$here/.."
+src="$root/comparison-report/src/main/resources/dev/pipelab/report/c"
+server="${1:?usage: scripts/c-load.sh SERVER CLIENTS [WINDOWS] [WINDOW_MS]}"
+clients="${2:?usage: scripts/c-load.sh SERVER CLIENTS [WINDOWS] [WINDOW_MS]}"
+windows="${3:-3}"
+window_ms="${4:-3000}"
+cc="${CC:-cc}"
+
+dir="$(mktemp -d)"
+pid=""
+cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+
+"$cc" -O2 -o "$dir/echo_load" "$src/echo_load.c"
+case "$server" in
+  c-epoll) "$cc" -O2 -o "$dir/epoll_echo" "$src/epoll_echo.c"; "$dir/epoll_echo" "$dir/s.sock" > "$dir/out" 2>&1 & ;;
+  netty)   PIPELAB_MAIN=dev.pipelab.report.NettyEchoServer "$root/pipelab" --socket "$dir/s.sock" > "$dir/out" 2>&1 & ;;
+  *)       # shellcheck disable=SC2086
+           "$root/pipelab" serve --strategy "$server" --pipe "$dir/s.sock" \
+             --max-instances "$((clients > 255 ? clients : 255))" ${SERVE_ARGS:-} > "$dir/out" 2>&1 & ;;
+esac
+pid=$!
+for _ in $(seq 6000); do # up to 10 minutes: the first ./pipelab builds the jars
+  grep -q '^READY' "$dir/out" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+grep '^READY' "$dir/out" || { echo "no READY from $server:" >&2; cat "$dir/out" >&2; exit 1; }
+"$dir/echo_load" "$dir/s.sock" "$clients" 64 2000 "$window_ms" "$windows" "$pid"
