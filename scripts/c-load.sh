@@ -24,6 +24,7 @@ dir="$(mktemp -d)"
 pid=""
 cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # through the EXIT trap: the server stopped, the directory removed
 
 "$cc" -O2 -o "$dir/echo_load" "$src/echo_load.c"
 case "$server" in
