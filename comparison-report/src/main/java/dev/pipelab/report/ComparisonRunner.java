@@ -19,8 +19,9 @@ import java.util.stream.Stream;
 /**
  * Runs a comparison: for each workload, each server in a fresh JVM with a fresh driver process
  * beside it, one after the other, so that each is measured alone. Everything talks over AF_UNIX
- * sockets in a private temp directory, which is removed after each run; a run that fails is
- * recorded with its reason, and its processes are killed.
+ * sockets in a private temp directory (or, where pipes are not sockets, a pipe named afresh for
+ * each run), which is removed after each run; a run that fails is recorded with its reason, and
+ * its processes are killed.
  */
 public final class ComparisonRunner {
 
@@ -56,7 +57,11 @@ public final class ComparisonRunner {
                         .toString(),
                 machine(),
                 new Results.Settings(
-                        options.warmup().toMillis(), options.window().toMillis(), options.windows()),
+                        options.warmup().toMillis(),
+                        options.window().toMillis(),
+                        options.windows(),
+                        options.driver().key(),
+                        options.referenceNotRun()),
                 options.servers(),
                 EngineLesson.of(options.servers(), EngineLesson.findSourceRoot(Path.of(""))),
                 runs);
@@ -66,7 +71,7 @@ public final class ComparisonRunner {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("pipelab-compare-");
-            try (ServerProcess process = ServerProcess.start(server, workload, dir, READY_TIMEOUT)) {
+            try (ServerProcess process = ServerProcess.start(server, workload, dir, options.pipes(), READY_TIMEOUT)) {
                 DriverReport report = drive(process, workload, dir);
                 return RunResult.of(server, workload, report, process.stop(STOP_TIMEOUT));
             }
@@ -82,8 +87,10 @@ public final class ComparisonRunner {
         List<String> command = JavaCommand.of();
         command.addAll(List.of(
                 WorkloadDriver.class.getName(),
-                "--socket",
-                server.socket().toString(),
+                "--pipe",
+                server.pipe(),
+                "--driver",
+                options.driver().key(),
                 "--workload",
                 workload.name(),
                 "--server-pid",

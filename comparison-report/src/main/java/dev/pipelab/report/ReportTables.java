@@ -50,7 +50,7 @@ final class ReportTables {
                     Format.mib(r.peakRssKb()),
                     Format.number(r.kbPerConnection()),
                     Format.number(r.heapKbPerConnection()),
-                    Long.toString(r.peakThreads()),
+                    Format.count(r.peakThreads()),
                     Long.toString(r.errors())));
         }
         return rows;
@@ -61,7 +61,11 @@ final class ReportTables {
         List<String> notes = new ArrayList<>();
         if (results.servers().contains(NettyEchoServer.KEY)
                 && results.run(NettyEchoServer.KEY, workload).isEmpty()) {
-            notes.add(NettyEchoServer.KEY + ": n/a: the reference is an echo server");
+            String reason = results.settings().referenceNotRun();
+            notes.add(NettyEchoServer.KEY + ": n/a: "
+                    + (reason != null && Workload.parse(workload).servedByEcho()
+                            ? reason
+                            : "the reference is an echo server"));
         }
         if (workload.startsWith("ledger-")) {
             notes.add("msg/s here: transfers acknowledged per second, each durable (synced) before its reply");
@@ -126,7 +130,7 @@ final class ReportTables {
                 .filter(r -> r.workload().startsWith("echo-"))
                 .max(java.util.Comparator.comparingInt(RunResult::clients))
                 .orElse(runs.get(0));
-        String text = most.peakThreads() + " threads and " + Format.mib(most.peakRssKb()) + " MiB at "
+        String text = Format.count(most.peakThreads()) + " threads and " + Format.mib(most.peakRssKb()) + " MiB at "
                 + most.connections() + " connections (" + most.workload() + "), "
                 + Format.number(most.summary().cpuMicrosPerMessage().median()) + " us CPU per message there";
         return runs.stream()

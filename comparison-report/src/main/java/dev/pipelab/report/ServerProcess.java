@@ -1,5 +1,6 @@
 package dev.pipelab.report;
 
+import dev.pipelab.api.PipeAddress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,22 +28,38 @@ final class ServerProcess implements AutoCloseable {
     static final String PIPELAB_MAIN = "dev.pipelab.cli.PipeLabCommand";
 
     private final Process process;
-    private final Path socket;
+    private final String pipe;
     private final Path errors;
 
-    private ServerProcess(Process process, Path socket, Path errors) {
+    private ServerProcess(Process process, String pipe, Path errors) {
         this.process = process;
-        this.socket = socket;
+        this.pipe = pipe;
         this.errors = errors;
     }
 
-    /** Starts {@code engine} (an engine key or {@link NettyEchoServer#KEY}) for {@code workload} in {@code dir}. */
-    static ServerProcess start(String engine, Workload workload, Path dir, Duration readyTimeout)
+    /**
+     * Where a server of one run listens, where pipes are of kind {@code pipes}: the socket file
+     * {@code s.sock} in the run's directory for AF_UNIX; elsewhere (Windows) no file can be a
+     * pipe, so a name of its own per run, {@code pipelab:compare-<random>}, never one a server
+     * of an earlier run may still hold.
+     */
+    static String endpoint(PipeAddress.Kind pipes, Path dir) {
+        return pipes == PipeAddress.Kind.UNIX_SOCKET
+                ? dir.resolve("s.sock").toString()
+                : PipeAddress.NAME_PREFIX + "compare-" + UUID.randomUUID();
+    }
+
+    /**
+     * Starts {@code engine} (an engine key or {@link NettyEchoServer#KEY}) for {@code workload}
+     * in {@code dir}, where pipes are of kind {@code pipes}.
+     */
+    static ServerProcess start(
+            String engine, Workload workload, Path dir, PipeAddress.Kind pipes, Duration readyTimeout)
             throws IOException, InterruptedException {
-        Path socket = dir.resolve("s.sock");
+        String pipe = endpoint(pipes, dir);
         List<String> command = JavaCommand.of();
         if (engine.equals(NettyEchoServer.KEY)) {
-            command.addAll(List.of(NettyEchoServer.class.getName(), "--socket", socket.toString()));
+            command.addAll(List.of(NettyEchoServer.class.getName(), "--socket", pipe));
         } else {
             command.addAll(List.of(
                     PIPELAB_MAIN,
@@ -49,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
                     "--strategy",
                     engine,
                     "--pipe",
-                    socket.toString(),
+                    pipe,
                     "--handler",
                     workload.kind().handler(),
                     "--counter-file",
@@ -64,7 +82,7 @@ final class ServerProcess implements AutoCloseable {
         Path errors = dir.resolve("server.err");
         Process process =
                 new ProcessBuilder(command).redirectError(errors.toFile()).start();
-        ServerProcess server = new ServerProcess(process, socket, errors);
+        ServerProcess server = new ServerProcess(process, pipe, errors);
         try {
             server.awaitReady(readyTimeout);
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -107,8 +125,9 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    Path socket() {
-        return socket;
+    /** The endpoint it listens on, as {@code --pipe} takes it. */
+    String pipe() {
+        return pipe;
     }
 
     /** SIGTERM, then waits for the exit; null when it exited 0 in time, else what went wrong. */
