@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,29 +25,13 @@ class CompareCommandTest {
 
     @Test
     void aTinyComparisonWritesEveryFileWithBothEnginesRows() throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = PipeLabCommand.run(
-                new String[] {
-                    "compare",
-                    "--engines",
-                    "overlapped,virtual",
-                    "--no-reference",
-                    "--workloads",
-                    "echo-c10-64B-pingpong,idle-k200-c2,ledger-c4",
-                    "--warmup-ms",
-                    "200",
-                    "--window-ms",
-                    "300",
-                    "--repetitions",
-                    "1",
-                    "--out",
-                    dir.toString()
-                },
-                new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        tinyComparison(
+                "--engines",
+                "overlapped,virtual",
+                "--no-reference",
+                "--workloads",
+                "echo-c10-64B-pingpong,idle-k200-c2,ledger-c4");
 
-        assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
         Results results = Results.read(dir.resolve(ComparisonReport.JSON));
         assertThat(results.runs())
                 .extracting(RunResult::engine)
@@ -78,28 +64,8 @@ class CompareCommandTest {
 
     @Test
     void aTinyBroadcastChecksTheOrderOnBothEnginesAndLeavesTheReferenceOut() throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = PipeLabCommand.run(
-                new String[] {
-                    "compare",
-                    "--engines",
-                    "overlapped,threaded",
-                    "--workloads",
-                    "broadcast-p4",
-                    "--warmup-ms",
-                    "200",
-                    "--window-ms",
-                    "300",
-                    "--repetitions",
-                    "1",
-                    "--out",
-                    dir.toString()
-                },
-                new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        tinyComparison("--engines", "overlapped,threaded", "--workloads", "broadcast-p4");
 
-        assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
         Results results = Results.read(dir.resolve(ComparisonReport.JSON));
         assertThat(results.runs()).extracting(RunResult::engine).containsExactly("overlapped", "threaded");
         assertThat(results.runs()).allSatisfy(r -> {
@@ -115,32 +81,16 @@ class CompareCommandTest {
 
     @Test
     void theThreadsDriverRunsEveryKindOfWorkloadWithTheSameChecksAndSaysSoInTheReport() throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = PipeLabCommand.run(
-                new String[] {
-                    "compare",
-                    "--driver",
-                    "threads",
-                    "--engines",
-                    "completion",
-                    "--workloads",
-                    "echo-c10-64B-pingpong,echo-c4-4KiB-pipelined,answer-c4,counter-c4,broadcast-p4,ledger-c4,churn-c3,"
-                            + "idle-k100-c2",
-                    "--warmup-ms",
-                    "200",
-                    "--window-ms",
-                    "300",
-                    "--repetitions",
-                    "1",
-                    "--out",
-                    dir.toString()
-                },
-                new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        String out = tinyComparison(
+                "--driver",
+                "threads",
+                "--engines",
+                "completion",
+                "--workloads",
+                "echo-c10-64B-pingpong,echo-c4-4KiB-pipelined,answer-c4,counter-c4,broadcast-p4,ledger-c4,churn-c3,"
+                        + "idle-k100-c2");
 
-        assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
-        assertThat(out.toString()).contains("threads driver");
+        assertThat(out).contains("threads driver");
         Results results = Results.read(dir.resolve(ComparisonReport.JSON));
         assertThat(results.settings().driver()).isEqualTo("threads");
         assertThat(results.runs())
@@ -185,5 +135,22 @@ class CompareCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("unknown driver 'epoll'; known: selector, threads");
         assertThat(dir).isEmptyDirectory();
+    }
+
+    /**
+     * Runs {@code pipelab compare} with {@code args} and a tiny timing (200 ms warm-up, one window
+     * of 300 ms) into {@link #dir}; returns its output once it has exited 0.
+     */
+    private String tinyComparison(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> command = new ArrayList<>(List.of("compare"));
+        command.addAll(List.of(args));
+        command.addAll(
+                List.of("--warmup-ms", "200", "--window-ms", "300", "--repetitions", "1", "--out", dir.toString()));
+        int exit = PipeLabCommand.run(
+                command.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(exit).as("out: %s%nerr: %s", out, err).isZero();
+        return out.toString();
     }
 }
