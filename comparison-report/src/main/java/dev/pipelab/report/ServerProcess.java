@@ -19,8 +19,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * One server under test in a JVM of its own: an engine started exactly as {@code pipelab serve}
  * starts it (the CLI's main class, found by name on this JVM's class path), or the Netty
- * reference. Started, it has printed its READY line; {@link #stop} sends SIGTERM and expects a
- * clean exit 0; {@link #close} kills whatever is left.
+ * reference. Started, it has printed its READY line; {@link #stop} asks it to stop and expects a
+ * clean exit 0: with SIGTERM where pipes are AF_UNIX sockets, else (Windows, where
+ * {@link Process#destroy} terminates at once) by closing its standard input, which {@code serve
+ * --stop-when-stdin-closes} takes as the same request; {@link #close} kills whatever is left.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -30,11 +32,18 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final String pipe;
     private final Path errors;
+    private final boolean stopsByStdin;
 
-    private ServerProcess(Process process, String pipe, Path errors) {
+    private ServerProcess(Process process, String pipe, Path errors, boolean stopsByStdin) {
         this.process = process;
         this.pipe = pipe;
         this.errors = errors;
+        this.stopsByStdin = stopsByStdin;
+    }
+
+    /** True where a server is stopped by closing its standard input rather than by SIGTERM. */
+    static boolean stopsByStdin(PipeAddress.Kind pipes) {
+        return pipes != PipeAddress.Kind.UNIX_SOCKET;
     }
 
     /**
@@ -78,11 +87,15 @@ final class ServerProcess implements AutoCloseable {
                     workload.kind() == Workload.Kind.LEDGER_PER_REQUEST ? "per-request" : "group",
                     "--max-instances",
                     Integer.toString(Math.max(255, workload.connections()))));
+            if (stopsByStdin(pipes)) {
+                command.add("--stop-when-stdin-closes");
+            }
         }
         Path errors = dir.resolve("server.err");
         Process process =
                 new ProcessBuilder(command).redirectError(errors.toFile()).start();
-        ServerProcess server = new ServerProcess(process, pipe, errors);
+        ServerProcess server =
+                new ServerProcess(process, pipe, errors, stopsByStdin(pipes) && !engine.equals(NettyEchoServer.KEY));
         try {
             server.awaitReady(readyTimeout);
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -130,11 +143,20 @@ final class ServerProcess implements AutoCloseable {
         return pipe;
     }
 
-    /** SIGTERM, then waits for the exit; null when it exited 0 in time, else what went wrong. */
+    /** Asks it to stop, then waits for the exit; null when it exited 0 in time, else what went wrong. */
     String stop(Duration timeout) throws InterruptedException {
-        process.destroy();
+        String how = stopsByStdin ? "its standard input closing" : "SIGTERM";
+        if (stopsByStdin) {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                return "could not close the server's standard input: " + e;
+            }
+        } else {
+            process.destroy();
+        }
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            return "the server did not exit within " + timeout + " of SIGTERM";
+            return "the server did not exit within " + timeout + " of " + how;
         }
         return process.exitValue() == 0 ? null : "the server exited " + process.exitValue() + stderrTail();
     }
