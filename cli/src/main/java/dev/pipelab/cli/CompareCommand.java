@@ -5,6 +5,8 @@ import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.report.ComparisonOptions;
 import dev.pipelab.report.ComparisonReport;
+import dev.pipelab.report.LoadDriver;
+import dev.pipelab.report.NettyEchoServer;
 import dev.pipelab.report.Progress;
 import dev.pipelab.report.Results;
 import dev.pipelab.report.Workload;
@@ -85,6 +87,19 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the report.")
     Path out;
 
+    @Option(
+            names = "--driver",
+            paramLabel = "selector|threads",
+            description = {
+                "The load driver. selector (the default where pipes are AF_UNIX sockets: Linux, macOS): every"
+                        + " client on one thread and one Selector, cheap beside the server; what the report has always"
+                        + " measured.",
+                "threads (the default elsewhere, that is on Windows): a virtual thread per client over the OS"
+                        + " seam's client end; heavier itself, so its msg/s are lower and comparable only with"
+                        + " other threads runs."
+            })
+    String driver;
+
     @Override
     public Integer call() throws Exception {
         for (String e : engines) {
@@ -111,12 +126,16 @@ final class CompareCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("pipelab compare: no engine can run here");
             return 1;
         }
-        if (PipeAddress.resolve("pipelab:compare").kind() != PipeAddress.Kind.UNIX_SOCKET) {
-            spec.commandLine()
-                    .getErr()
-                    .println("pipelab compare: the load driver's clients are AF_UNIX sockets, and this system's"
-                            + " pipes are not; compare on Windows is not built yet (see the README)");
-            return 1;
+        PipeAddress.Kind pipes = PipeAddress.resolve("pipelab:compare").kind();
+        LoadDriver load;
+        try {
+            load = driver != null ? LoadDriver.parse(driver) : LoadDriver.defaultFor(pipes);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String cannot = load.cannotReach(pipes);
+        if (cannot != null) {
+            throw new ParameterException(spec.commandLine(), "--driver " + load.key() + ": " + cannot);
         }
         List<Workload> chosen;
         try {
@@ -140,11 +159,16 @@ final class CompareCommand implements Callable<Integer> {
                 Duration.ofMillis(warmupMillis),
                 Duration.ofMillis(windowMillis),
                 repetitions,
-                out);
+                out,
+                load,
+                pipes);
         var print = spec.commandLine().getOut();
         print.printf(
-                "%d runs: %d workloads on %s%n",
-                options.runCount(), chosen.size(), String.join(", ", options.servers()));
+                "%d runs: %d workloads on %s, %s driver%n",
+                options.runCount(), chosen.size(), String.join(", ", options.servers()), load.key());
+        if (options.referenceNotRun() != null) {
+            print.printf("%s: n/a: %s%n", NettyEchoServer.KEY, options.referenceNotRun());
+        }
         print.flush();
         Results results;
         Progress progress = Progress.forConsole(options.runCount(), System.out);

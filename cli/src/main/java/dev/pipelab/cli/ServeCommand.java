@@ -48,6 +48,12 @@ final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(
+            names = "--stop-when-stdin-closes",
+            description = "Also stop gracefully when standard input ends: how a parent that cannot send SIGTERM"
+                    + " (on Windows, Process.destroy terminates at once) stops it, as compare does there.")
+    boolean stopWhenStdinCloses;
+
+    @Option(
             names = "--strategy",
             paramLabel = "<key>",
             description = "Engine: threaded, overlapped, completion or virtual.")
@@ -162,6 +168,11 @@ final class ServeCommand implements Callable<Integer> {
         for (String signal : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(signal), s -> stop.countDown());
         }
+        if (stopWhenStdinCloses) {
+            Thread watcher = new Thread(() -> awaitEndOfInput(stop), "pipelab-serve-stdin");
+            watcher.setDaemon(true); // blocked in a read; the JVM's exit ends it
+            watcher.start();
+        }
         try (PipeServer server = factory.create(config, pipeHandler).start()) {
             spec.commandLine().getOut().printf("READY %s %s handler=%s%n", key, server.address(), pipeHandler);
             spec.commandLine().getOut().flush();
@@ -169,6 +180,19 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("stopping %s: %s%n", key, server.stats());
         }
         spec.commandLine().getOut().printf("handler: %s%n", pipeHandler);
+    }
+
+    /** Reads standard input to its end (or an error), then lets the server stop. */
+    private static void awaitEndOfInput(CountDownLatch stop) {
+        byte[] ignored = new byte[256];
+        try {
+            while (System.in.read(ignored) >= 0) {
+                // whatever the parent writes is not a command: only the end counts
+            }
+        } catch (IOException e) {
+            // a broken pipe is an end of input too
+        }
+        stop.countDown();
     }
 
     private Properties readConfigFile() throws IOException {

@@ -98,7 +98,7 @@ class TenThousandClientsLoadTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 WorkloadDriver.class.getName(),
-                "--socket",
+                "--pipe",
                 server.address().value(),
                 "--workload",
                 "echo-c" + CLIENTS + "-64B-pingpong",

@@ -1,5 +1,6 @@
 package dev.pipelab.report;
 
+import dev.pipelab.api.PipeAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,19 @@ final class CEpollEchoServer {
         }
     }
 
+    /** Null when the server can run where pipes are of kind {@code pipes} (and a compiler builds it); else why not. */
+    static String cannotRunWhere(PipeAddress.Kind pipes) {
+        String os = System.getProperty("os.name", "");
+        if (pipes != PipeAddress.Kind.UNIX_SOCKET) {
+            return "the C limit server listens on an AF_UNIX socket, and this system's pipes are not AF_UNIX sockets";
+        }
+        return os.toLowerCase(Locale.ROOT).startsWith("linux") ? null : epollIsLinuxs(os);
+    }
+
+    private static String epollIsLinuxs(String os) {
+        return "the C limit server is written on epoll, which is Linux's; this is " + os;
+    }
+
     /** Compiles the server into {@code dir} with {@code $CC}, else {@code cc}. */
     static Build build(Path dir) throws InterruptedException {
         return build(dir, System.getenv().getOrDefault("CC", "cc"));
@@ -55,7 +69,7 @@ final class CEpollEchoServer {
     static Build build(Path dir, String compiler) throws InterruptedException {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            return Build.missing("the C limit server is written on epoll, which is Linux's; this is " + os);
+            return Build.missing(epollIsLinuxs(os));
         }
         Path source = dir.resolve("epoll_echo.c");
         Path executable = dir.resolve("epoll_echo");

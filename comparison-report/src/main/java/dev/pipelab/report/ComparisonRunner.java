@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 /**
  * Runs a comparison: for each workload, each server in a fresh JVM with a fresh driver process
  * beside it, one after the other, so that each is measured alone. Everything talks over AF_UNIX
- * sockets in a private temp directory, which is removed after each run; a run that fails is
- * recorded with its reason, and its processes are killed.
+ * sockets in a private temp directory (or, where pipes are not sockets, a pipe named afresh for
+ * each run), which is removed after each run; a run that fails is recorded with its reason, and
+ * its processes are killed.
  */
 public final class ComparisonRunner {
 
@@ -47,6 +48,12 @@ public final class ComparisonRunner {
         Path tools = null;
         try {
             Path cEchoServer = null;
+            for (String reference : ComparisonOptions.REFERENCES) {
+                String why = options.referenceNotRun(reference);
+                if (why != null) {
+                    missing.put(reference, why);
+                }
+            }
             if (options.workloads().stream().anyMatch(w -> options.serversFor(w).contains(CEpollEchoServer.KEY))) {
                 tools = Files.createTempDirectory("pipelab-compare-c-");
                 CEpollEchoServer.Build built = CEpollEchoServer.build(tools);
@@ -78,7 +85,11 @@ public final class ComparisonRunner {
                         .toString(),
                 machine(),
                 new Results.Settings(
-                        options.warmup().toMillis(), options.window().toMillis(), options.windows()),
+                        options.warmup().toMillis(),
+                        options.window().toMillis(),
+                        options.windows(),
+                        options.driver().key(),
+                        options.referenceNotRun()),
                 options.servers(),
                 missing,
                 EngineLesson.of(options.servers(), EngineLesson.findSourceRoot(Path.of(""))),
@@ -89,7 +100,8 @@ public final class ComparisonRunner {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("pipelab-compare-");
-            try (ServerProcess process = ServerProcess.start(server, workload, dir, cEchoServer, READY_TIMEOUT)) {
+            try (ServerProcess process =
+                    ServerProcess.start(server, workload, dir, options.pipes(), cEchoServer, READY_TIMEOUT)) {
                 DriverReport report = drive(process, workload, dir);
                 return RunResult.of(server, workload, report, process.stop(STOP_TIMEOUT));
             }
@@ -105,8 +117,10 @@ public final class ComparisonRunner {
         List<String> command = JavaCommand.of();
         command.addAll(List.of(
                 WorkloadDriver.class.getName(),
-                "--socket",
-                server.socket().toString(),
+                "--pipe",
+                server.pipe(),
+                "--driver",
+                options.driver().key(),
                 "--workload",
                 workload.name(),
                 "--server-pid",

@@ -195,7 +195,8 @@ final class Findings {
                 .findFirst()
                 .map(r -> new Goal(
                         goal,
-                        r.workload() + ": " + r.errors() + " errors, " + r.peakThreads() + " threads at peak",
+                        r.workload() + ": " + r.errors() + " errors, " + Format.count(r.peakThreads())
+                                + " threads at peak",
                         r.errors() == 0 && r.measured() ? "met" : "missed"))
                 .orElse(new Goal(goal, "-", "not measured"));
     }

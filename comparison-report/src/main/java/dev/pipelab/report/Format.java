@@ -36,8 +36,16 @@ final class Format {
         return Double.isNaN(r) || Double.isInfinite(r) ? "-" : String.format(Locale.ROOT, "%.2fx", r);
     }
 
-    /** KiB as MiB with one decimal. */
+    /** KiB as MiB with one decimal; {@code n/a} where the OS did not tell ({@link ProcessMeter#UNKNOWN}). */
     static String mib(long kb) {
-        return String.format(Locale.ROOT, "%.1f", kb / 1024.0);
+        return kb < 0 ? NOT_KNOWN : String.format(Locale.ROOT, "%.1f", kb / 1024.0);
     }
+
+    /** A count; {@code n/a} where the OS did not tell ({@link ProcessMeter#UNKNOWN}). */
+    static String count(long n) {
+        return n < 0 ? NOT_KNOWN : Long.toString(n);
+    }
+
+    /** What a figure the OS does not give reads as. */
+    static final String NOT_KNOWN = "n/a";
 }

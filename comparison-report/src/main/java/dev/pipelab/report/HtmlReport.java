@@ -88,9 +88,13 @@ final class HtmlReport {
         Results.Settings s = results.settings();
         return String.format(
                 Locale.ROOT,
-                "Each server runs in a fresh JVM per workload; a one-thread non-blocking"
-                        + " driver in another process checks every reply byte for byte. Per run: %,d ms warm-up, then %d"
-                        + " windows of %,d ms; medians and ranges over the windows.",
+                "Each server runs in a fresh JVM per workload; %s in another process checks every reply byte"
+                        + " for byte. Per run: %,d ms warm-up, then %d windows of %,d ms; medians and ranges over the"
+                        + " windows.",
+                s.loadDriver() == LoadDriver.SELECTOR
+                        ? "a one-thread non-blocking driver"
+                        : "a driver with a virtual thread per client (--driver threads, heavier than the selector"
+                                + " driver, so its figures are lower and comparable only with its own)",
                 s.warmupMillis(),
                 s.windows(),
                 s.windowMillis());
@@ -124,8 +128,20 @@ final class HtmlReport {
                     "microseconds",
                     r -> r.summary().p99Micros().median(),
                     true));
-            html.append(chart(results, family, "Peak memory (RSS)", "MiB", r -> r.peakRssKb() / 1024.0, false));
-            html.append(chart(results, family, "Peak threads", "threads", r -> (double) r.peakThreads(), true));
+            html.append(chart(
+                    results,
+                    family,
+                    "Peak memory (RSS)",
+                    "MiB",
+                    r -> r.peakRssKb() < 0 ? Double.NaN : r.peakRssKb() / 1024.0,
+                    false));
+            html.append(chart(
+                    results,
+                    family,
+                    "Peak threads",
+                    "threads",
+                    r -> r.peakThreads() < 0 ? Double.NaN : (double) r.peakThreads(),
+                    true));
             html.append(chart(
                     results,
                     family,
@@ -157,6 +173,7 @@ final class HtmlReport {
             List<SvgChart.Point> points = results.runs().stream()
                     .filter(r -> r.engine().equals(server) && r.family().equals(family) && r.measured())
                     .map(r -> new SvgChart.Point(r.clients(), metric.applyAsDouble(r)))
+                    .filter(p -> !Double.isNaN(p.y())) // a figure the OS did not give: no point
                     .toList();
             if (!points.isEmpty()) {
                 series.add(new SvgChart.Series(server, COLORS.get(i % COLORS.size()), points));

@@ -1,5 +1,6 @@
 package dev.pipelab.report;
 
+import dev.pipelab.api.PipeAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -34,6 +36,19 @@ public final class NettyEchoServer {
     private static final int MAX_FRAME_BYTES = 4 + (1 << 20);
 
     private NettyEchoServer() {}
+
+    /**
+     * Null when the reference can run where pipes are of kind {@code pipes}; else why not, for the
+     * report's "n/a". Netty's epoll transport is Linux-only: it needs AF_UNIX sockets and epoll.
+     */
+    static String cannotRunWhere(PipeAddress.Kind pipes) {
+        if (pipes != PipeAddress.Kind.UNIX_SOCKET) {
+            return "Netty's epoll domain sockets are Linux-only, and this system's pipes are not AF_UNIX sockets";
+        }
+        return Epoll.isAvailable()
+                ? null
+                : "Netty's epoll domain sockets are Linux-only: " + Epoll.unavailabilityCause();
+    }
 
     /** Writes each frame back, flushing once per batch of reads. */
     @ChannelHandler.Sharable

@@ -6,21 +6,36 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What Linux says about another process, read from {@code /proc/<pid>}: CPU time from
- * {@code stat} (utime + stime), resident memory, its high-water mark and the thread count from
- * {@code status}. Each call reads the file afresh; a process that has gone reads as zeros.
+ * What the OS says about another process. Where there is a {@code /proc/<pid>} (Linux), read
+ * from it: CPU time from {@code stat} (utime + stime), resident memory, its high-water mark and
+ * the thread count from {@code status}; each call reads the file afresh, and a process that has
+ * gone reads as zeros. Where there is none (Windows, macOS), the CPU time comes from {@link
+ * ProcessHandle.Info#totalCpuDuration()}, and memory and threads, which the JDK does not tell of
+ * another process, read as {@link #UNKNOWN}, which the report shows as "n/a", never as a figure.
  */
 public final class ProcessMeter {
+
+    /** What {@link #rssKb}, {@link #peakRssKb} and {@link #threads} return where the OS does not tell. */
+    public static final long UNKNOWN = -1;
 
     private static final long GC_TIMEOUT_SECONDS = 30;
 
     private final long pid;
     private final double secondsPerTick;
+    private final Path proc;
+    private final boolean readsProc;
 
     /** A meter of process {@code pid}; {@code ticksPerSecond} is {@code getconf CLK_TCK}. */
     public ProcessMeter(long pid, long ticksPerSecond) {
+        this(pid, ticksPerSecond, Path.of("/proc"));
+    }
+
+    /** As {@link #ProcessMeter(long, long)}, reading {@code proc} for {@code /proc}: a tests' way to a system without one. */
+    ProcessMeter(long pid, long ticksPerSecond, Path proc) {
         this.pid = pid;
         this.secondsPerTick = 1.0 / ticksPerSecond;
+        this.proc = proc;
+        this.readsProc = Files.isDirectory(proc.resolve("self"));
     }
 
     /** A meter of process {@code pid} with the kernel's usual 100 ticks per second. */
@@ -28,8 +43,19 @@ public final class ProcessMeter {
         return new ProcessMeter(pid, 100);
     }
 
+    /** True where this meter reads {@code /proc}, so that memory and threads are known. */
+    public boolean readsProc() {
+        return readsProc;
+    }
+
     /** User plus system CPU seconds the process has used so far, all its threads together. */
     public double cpuSeconds() {
+        if (!readsProc) {
+            return ProcessHandle.of(pid)
+                    .flatMap(p -> p.info().totalCpuDuration())
+                    .map(d -> d.toNanos() / 1e9)
+                    .orElse(0.0);
+        }
         String stat = read("stat");
         if (stat.isEmpty()) {
             return 0;
@@ -41,7 +67,7 @@ public final class ProcessMeter {
         return (utime + stime) * secondsPerTick;
     }
 
-    /** Resident memory now, in KiB ({@code VmRSS}). */
+    /** Resident memory now, in KiB ({@code VmRSS}); {@link #UNKNOWN} without {@code /proc}. */
     public long rssKb() {
         return statusField("VmRSS:");
     }
@@ -70,7 +96,7 @@ public final class ProcessMeter {
                 .info()
                 .command()
                 .map(Path::of)
-                .map(java -> java.resolveSibling("jcmd"))
+                .map(java -> java.resolveSibling(java.getFileName().toString().endsWith(".exe") ? "jcmd.exe" : "jcmd"))
                 .filter(Files::isExecutable)
                 .orElse(null);
         long liveHeapKb = -1;
@@ -119,12 +145,15 @@ public final class ProcessMeter {
                 .orElse(false);
     }
 
-    /** The most resident memory the process has had, in KiB ({@code VmHWM}). */
+    /** The most resident memory the process has had, in KiB ({@code VmHWM}); {@link #UNKNOWN} without {@code /proc}. */
     public long peakRssKb() {
         return statusField("VmHWM:");
     }
 
-    /** Threads the process has now, JVM threads and virtual threads' carriers included. */
+    /**
+     * Threads the process has now, JVM threads and virtual threads' carriers included; {@link
+     * #UNKNOWN} without {@code /proc}.
+     */
     public long threads() {
         return statusField("Threads:");
     }
@@ -140,6 +169,9 @@ public final class ProcessMeter {
     }
 
     private long statusField(String name) {
+        if (!readsProc) {
+            return UNKNOWN;
+        }
         for (String line : read("status").split("\n", -1)) {
             if (line.startsWith(name)) {
                 return Long.parseLong(line.substring(name.length()).strip().split("\\s+", -1)[0]);
@@ -150,7 +182,7 @@ public final class ProcessMeter {
 
     private String read(String file) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), file));
+            return Files.readString(proc.resolve(Long.toString(pid)).resolve(file));
         } catch (IOException e) {
             return ""; // the process has ended
         }

@@ -100,11 +100,11 @@ public interface Progress extends AutoCloseable {
         String line = r.measured()
                 ? String.format(
                         Locale.ROOT,
-                        "%,.0f msg/s, p99 %,.0f us, %,.1f us CPU/msg, %d threads, %d errors",
+                        "%,.0f msg/s, p99 %,.0f us, %,.1f us CPU/msg, %s threads, %d errors",
                         r.summary().messagesPerSecond().median(),
                         r.summary().p99Micros().median(),
                         r.summary().cpuMicrosPerMessage().median(),
-                        r.peakThreads(),
+                        Format.count(r.peakThreads()),
                         r.errors())
                 : "not measured";
         return r.errors() > 0 ? line + ": " + String.join("; ", r.errorSamples()) : line;

@@ -50,7 +50,7 @@ final class ReportTables {
                     Format.mib(r.peakRssKb()),
                     Format.number(r.kbPerConnection()),
                     Format.number(r.heapKbPerConnection()),
-                    Long.toString(r.peakThreads()),
+                    Format.count(r.peakThreads()),
                     Long.toString(r.errors())));
         }
         return rows;
@@ -62,8 +62,11 @@ final class ReportTables {
         for (String reference : ComparisonOptions.REFERENCES) {
             if (results.servers().contains(reference)
                     && results.run(reference, workload).isEmpty()) {
+                String why = results.missing().get(reference);
                 notes.add(reference + ": n/a: "
-                        + results.missing().getOrDefault(reference, "the reference is an echo server"));
+                        + (why != null && Workload.parse(workload).servedByEcho()
+                                ? why
+                                : "the reference is an echo server"));
             }
         }
         new Findings(results).againstReferences(workload).ifPresent(notes::add);
@@ -130,7 +133,7 @@ final class ReportTables {
                 .filter(r -> r.workload().startsWith("echo-"))
                 .max(java.util.Comparator.comparingInt(RunResult::clients))
                 .orElse(runs.get(0));
-        String text = most.peakThreads() + " threads and " + Format.mib(most.peakRssKb()) + " MiB at "
+        String text = Format.count(most.peakThreads()) + " threads and " + Format.mib(most.peakRssKb()) + " MiB at "
                 + most.connections() + " connections (" + most.workload() + "), "
                 + Format.number(most.summary().cpuMicrosPerMessage().median()) + " us CPU per message there";
         return runs.stream()

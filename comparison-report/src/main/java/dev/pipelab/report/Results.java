@@ -56,8 +56,17 @@ public record Results(
      * @param warmupMillis talking before measuring
      * @param windowMillis each measured window
      * @param windows measured windows per run
+     * @param driver the load driver's key ({@code selector}, {@code threads}); null in results
+     *     written before there were two, which the selector measured
+     * @param referenceNotRun why the reference ran no workload at all here, or null
      */
-    public record Settings(long warmupMillis, long windowMillis, int windows) {}
+    public record Settings(long warmupMillis, long windowMillis, int windows, String driver, String referenceNotRun) {
+
+        /** The load driver that measured these results. */
+        public LoadDriver loadDriver() {
+            return driver == null ? LoadDriver.SELECTOR : LoadDriver.parse(driver);
+        }
+    }
 
     /** The run of {@code server} on {@code workload}, if there was one. */
     public Optional<RunResult> run(String server, String workload) {

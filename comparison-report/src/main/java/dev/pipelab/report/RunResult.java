@@ -84,8 +84,9 @@ public record RunResult(
             errors++;
         }
         int measured = workload.connectionsMeasuredForMemory();
-        double perConnection =
-                Math.max(0, report.loaded().rssKb() - report.before().rssKb()) / (double) measured;
+        double perConnection = report.before().rssKb() < 0 || report.loaded().rssKb() < 0
+                ? Double.NaN // the OS did not tell (no /proc): n/a, not 0
+                : Math.max(0, report.loaded().rssKb() - report.before().rssKb()) / (double) measured;
         double heapPerConnection = report.before().liveHeapKb() < 0
                         || report.loaded().liveHeapKb() < 0
                 ? Double.NaN

@@ -1,5 +1,6 @@
 package dev.pipelab.report;
 
+import dev.pipelab.api.PipeAddress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +19,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * One server under test in a JVM of its own: an engine started exactly as {@code pipelab serve}
  * starts it (the CLI's main class, found by name on this JVM's class path), or a reference (Netty,
- * or the C epoll server). Started, it has printed its READY line; {@link #stop} sends SIGTERM and expects a
- * clean exit 0; {@link #close} kills whatever is left.
+ * or the C epoll server). Started, it has printed its READY line; {@link #stop} asks it to stop and
+ * expects a clean exit 0: with SIGTERM where pipes are AF_UNIX sockets, else (Windows, where
+ * {@link Process#destroy} terminates at once) by closing its standard input, which {@code serve
+ * --stop-when-stdin-closes} takes as the same request; {@link #close} kills whatever is left.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -26,31 +30,52 @@ final class ServerProcess implements AutoCloseable {
     static final String PIPELAB_MAIN = "dev.pipelab.cli.PipeLabCommand";
 
     private final Process process;
-    private final Path socket;
+    private final String pipe;
     private final Path errors;
+    private final boolean stopsByStdin;
 
-    private ServerProcess(Process process, Path socket, Path errors) {
+    private ServerProcess(Process process, String pipe, Path errors, boolean stopsByStdin) {
         this.process = process;
-        this.socket = socket;
+        this.pipe = pipe;
         this.errors = errors;
+        this.stopsByStdin = stopsByStdin;
+    }
+
+    /** True where a server is stopped by closing its standard input rather than by SIGTERM. */
+    static boolean stopsByStdin(PipeAddress.Kind pipes) {
+        return pipes != PipeAddress.Kind.UNIX_SOCKET;
+    }
+
+    /**
+     * Where a server of one run listens, where pipes are of kind {@code pipes}: the socket file
+     * {@code s.sock} in the run's directory for AF_UNIX; elsewhere (Windows) no file can be a
+     * pipe, so a name of its own per run, {@code pipelab:compare-<random>}, never one a server
+     * of an earlier run may still hold.
+     */
+    static String endpoint(PipeAddress.Kind pipes, Path dir) {
+        return pipes == PipeAddress.Kind.UNIX_SOCKET
+                ? dir.resolve("s.sock").toString()
+                : PipeAddress.NAME_PREFIX + "compare-" + UUID.randomUUID();
     }
 
     /**
      * Starts {@code engine} (an engine key, {@link NettyEchoServer#KEY} or {@link CEpollEchoServer#KEY})
-     * for {@code workload} in {@code dir}; {@code cEchoServer} is the built C server, or null.
+     * for {@code workload} in {@code dir}, where pipes are of kind {@code pipes}; {@code cEchoServer}
+     * is the built C server, or null.
      */
-    static ServerProcess start(String engine, Workload workload, Path dir, Path cEchoServer, Duration readyTimeout)
+    static ServerProcess start(
+            String engine, Workload workload, Path dir, PipeAddress.Kind pipes, Path cEchoServer, Duration readyTimeout)
             throws IOException, InterruptedException {
-        Path socket = dir.resolve("s.sock");
+        String pipe = endpoint(pipes, dir);
         List<String> command = new ArrayList<>();
         if (engine.equals(CEpollEchoServer.KEY)) {
             if (cEchoServer == null) {
                 throw new IOException("the C epoll server was not built");
             }
-            command.addAll(List.of(cEchoServer.toString(), socket.toString()));
+            command.addAll(List.of(cEchoServer.toString(), pipe));
         } else if (engine.equals(NettyEchoServer.KEY)) {
             command.addAll(JavaCommand.of());
-            command.addAll(List.of(NettyEchoServer.class.getName(), "--socket", socket.toString()));
+            command.addAll(List.of(NettyEchoServer.class.getName(), "--socket", pipe));
         } else {
             command.addAll(JavaCommand.of());
             command.addAll(List.of(
@@ -59,7 +84,7 @@ final class ServerProcess implements AutoCloseable {
                     "--strategy",
                     engine,
                     "--pipe",
-                    socket.toString(),
+                    pipe,
                     "--handler",
                     workload.kind().handler(),
                     "--counter-file",
@@ -70,11 +95,15 @@ final class ServerProcess implements AutoCloseable {
                     workload.kind() == Workload.Kind.LEDGER_PER_REQUEST ? "per-request" : "group",
                     "--max-instances",
                     Integer.toString(Math.max(255, workload.connections()))));
+            if (stopsByStdin(pipes)) {
+                command.add("--stop-when-stdin-closes");
+            }
         }
         Path errors = dir.resolve("server.err");
         Process process =
                 new ProcessBuilder(command).redirectError(errors.toFile()).start();
-        ServerProcess server = new ServerProcess(process, socket, errors);
+        ServerProcess server =
+                new ServerProcess(process, pipe, errors, stopsByStdin(pipes) && !engine.equals(NettyEchoServer.KEY));
         try {
             server.awaitReady(readyTimeout);
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -117,15 +146,25 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    Path socket() {
-        return socket;
+    /** The endpoint it listens on, as {@code --pipe} takes it. */
+    String pipe() {
+        return pipe;
     }
 
-    /** SIGTERM, then waits for the exit; null when it exited 0 in time, else what went wrong. */
+    /** Asks it to stop, then waits for the exit; null when it exited 0 in time, else what went wrong. */
     String stop(Duration timeout) throws InterruptedException {
-        process.destroy();
+        String how = stopsByStdin ? "its standard input closing" : "SIGTERM";
+        if (stopsByStdin) {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                return "could not close the server's standard input: " + e;
+            }
+        } else {
+            process.destroy();
+        }
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            return "the server did not exit within " + timeout + " of SIGTERM";
+            return "the server did not exit within " + timeout + " of " + how;
         }
         return process.exitValue() == 0 ? null : "the server exited " + process.exitValue() + stderrTail();
     }

@@ -3,6 +3,7 @@ package dev.pipelab.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +32,10 @@ class CEpollEchoServerTest {
     void itEchoesEveryFrameAsItCameAndStopsCleanlyOnSigterm() throws Exception {
         Path server = built();
         Workload echo = Workload.parse("echo-c1-64B-pingpong");
-        try (ServerProcess process = ServerProcess.start(CEpollEchoServer.KEY, echo, dir, server, READY)) {
-            try (PipeClient a = PipeClient.connect(process.socket().toString());
-                    PipeClient b = PipeClient.connect(process.socket().toString())) {
+        try (ServerProcess process =
+                ServerProcess.start(CEpollEchoServer.KEY, echo, dir, PipeAddress.Kind.UNIX_SOCKET, server, READY)) {
+            try (PipeClient a = PipeClient.connect(process.pipe());
+                    PipeClient b = PipeClient.connect(process.pipe())) {
                 a.ioTimeout(READY);
                 b.ioTimeout(READY);
                 assertThat(a.request("hello")).isEqualTo("hello");
@@ -58,9 +60,10 @@ class CEpollEchoServerTest {
     void aFrameAboveTheLimitClosesThatClientOnly() throws Exception {
         Path server = built();
         Workload echo = Workload.parse("echo-c1-64B-pingpong");
-        try (ServerProcess process = ServerProcess.start(CEpollEchoServer.KEY, echo, dir, server, READY);
-                PipeClient bad = PipeClient.connect(process.socket().toString());
-                PipeClient good = PipeClient.connect(process.socket().toString())) {
+        try (ServerProcess process = ServerProcess.start(
+                        CEpollEchoServer.KEY, echo, dir, PipeAddress.Kind.UNIX_SOCKET, server, READY);
+                PipeClient bad = PipeClient.connect(process.pipe());
+                PipeClient good = PipeClient.connect(process.pipe())) {
             bad.ioTimeout(READY);
             good.ioTimeout(READY);
             bad.sendRaw(ByteBuffer.wrap(new byte[] {(byte) 0x7f, 0, 0, 0})); // 2 GiB: above 1 MiB
