@@ -16,6 +16,7 @@ module dev.pipelab.api {
     exports dev.pipelab.api.protocol;
     exports dev.pipelab.spi.os to
             dev.pipelab.os.unix,
+            dev.pipelab.os.linux,
             dev.pipelab.os.windows,
             dev.pipelab.threaded,
             dev.pipelab.overlapped,

@@ -5,6 +5,9 @@ module dev.pipelab.os.unix {
     requires org.slf4j;
 
     exports dev.pipelab.os.unix;
+    // The overlapped and completion styles over any transport: the native Linux seam shares them.
+    exports dev.pipelab.os.unix.async to
+            dev.pipelab.os.linux;
 
     provides dev.pipelab.spi.os.PipeSystemProvider with
             dev.pipelab.os.unix.UnixPipeSystemProvider;

@@ -7,6 +7,7 @@ import com.google.inject.Module;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import dev.pipelab.api.PipeServerFactory;
+import dev.pipelab.spi.os.PipeSystemProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,8 +47,21 @@ public final class PipeEngines {
 
     /** The factory of the engine called {@code strategy}, wired by Guice. */
     public static PipeServerFactory factory(String strategy) {
+        return factoryOf(injector(strategy));
+    }
+
+    /**
+     * The factory of the engine called {@code strategy}, wired by Guice over the OS seam
+     * {@code seam} instead of the one {@link dev.pipelab.spi.os.PipeSystems#select()} picks.
+     */
+    public static PipeServerFactory factory(String strategy, PipeSystemProvider seam) {
+        return factoryOf(injector(
+                strategy, binder -> binder.bind(PipeSystemProvider.class).toInstance(seam)));
+    }
+
+    private static PipeServerFactory factoryOf(Injector injector) {
         try {
-            return injector(strategy).getInstance(PipeServerFactory.class);
+            return injector.getInstance(PipeServerFactory.class);
         } catch (com.google.inject.ProvisionException e) {
             if (e.getCause() instanceof UnknownStrategyException unknown) {
                 throw unknown;

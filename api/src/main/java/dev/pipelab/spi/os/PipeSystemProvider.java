@@ -14,8 +14,24 @@ import java.util.Optional;
 @ProvidedBy(PipeSystems.Selected.class)
 public interface PipeSystemProvider {
 
-    /** A short name for logs and messages: {@code unix}, {@code windows}. */
+    /**
+     * A short name for logs, messages and the {@value PipeSystems#SEAM_PROPERTY} property:
+     * {@code nio}, {@code native}, {@code windows}.
+     */
     String name();
+
+    /** True if a user naming {@code seam} means this one: its {@link #name()}, or an older name of it. */
+    default boolean answersTo(String seam) {
+        return name().equals(seam);
+    }
+
+    /**
+     * Which seam is picked when several are available and none is named: the highest preference
+     * wins (the native Linux seam's over the JDK channels', say), equal ones by name.
+     */
+    default int preference() {
+        return 0;
+    }
 
     /** Why this seam cannot run on this machine and JDK, or empty when it can. */
     Optional<String> unavailabilityCause();

@@ -10,9 +10,10 @@ import java.util.ServiceLoader;
 
 /**
  * Picks the OS seam: of the {@link PipeSystemProvider}s on the class path (or module path), the
- * first that is available, by name; or the one the system property {@value #SEAM_PROPERTY}
- * names. When none is, the result is a provider that is unavailable and says why, for every one
- * it found, so that an engine reports "not available: ..." instead of failing later.
+ * available one of highest {@link PipeSystemProvider#preference() preference} (equal ones by
+ * name); or the one the system property {@value #SEAM_PROPERTY} names. When none is, the result
+ * is a provider that is unavailable and says why, for every one it found, so that an engine
+ * reports "not available: ..." instead of failing later.
  */
 public final class PipeSystems {
 
@@ -27,12 +28,21 @@ public final class PipeSystems {
     }
 
     /**
+     * The seam on the class path called {@code wanted} (as a user names it: {@code --seam},
+     * {@code PIPELAB_SEAM}, the config key {@code seam}); an unavailable provider saying why if
+     * it cannot run here or there is none of that name.
+     */
+    public static PipeSystemProvider named(String wanted) {
+        return select(Found.all(), wanted);
+    }
+
+    /**
      * The one of {@code found} called {@code wanted}, if it is available; otherwise an unavailable
      * provider saying why.
      */
     public static PipeSystemProvider select(List<PipeSystemProvider> found, String wanted) {
         for (PipeSystemProvider p : found) {
-            if (p.name().equals(wanted)) {
+            if (p.answersTo(wanted)) {
                 return p;
             }
         }
@@ -42,10 +52,15 @@ public final class PipeSystems {
                 wanted, SEAM_PROPERTY + "=" + wanted + " names no seam on the class path; there are " + names);
     }
 
-    /** The first available of {@code found}, by name; or an unavailable provider naming each cause. */
+    /**
+     * The available one of {@code found} of highest preference, equal ones by name; or an
+     * unavailable provider naming each cause.
+     */
     public static PipeSystemProvider select(List<PipeSystemProvider> found) {
         List<PipeSystemProvider> sorted = new ArrayList<>(found);
-        sorted.sort(Comparator.comparing(PipeSystemProvider::name));
+        sorted.sort(Comparator.comparingInt(PipeSystemProvider::preference)
+                .reversed()
+                .thenComparing(PipeSystemProvider::name));
         for (PipeSystemProvider p : sorted) {
             if (p.isAvailable()) {
                 return p;
@@ -125,12 +140,15 @@ public final class PipeSystems {
         static final PipeSystemProvider SELECTED = selected();
 
         private static PipeSystemProvider selected() {
-            List<PipeSystemProvider> found =
-                    ServiceLoader.load(PipeSystemProvider.class, PipeSystems.class.getClassLoader()).stream()
-                            .map(ServiceLoader.Provider::get)
-                            .toList();
+            List<PipeSystemProvider> found = all();
             String wanted = System.getProperty(SEAM_PROPERTY, "").strip();
             return wanted.isEmpty() ? select(found) : select(found, wanted);
+        }
+
+        static List<PipeSystemProvider> all() {
+            return ServiceLoader.load(PipeSystemProvider.class, PipeSystems.class.getClassLoader()).stream()
+                    .map(ServiceLoader.Provider::get)
+                    .toList();
         }
     }
 }

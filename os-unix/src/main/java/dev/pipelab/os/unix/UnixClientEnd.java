@@ -1,5 +1,6 @@
 package dev.pipelab.os.unix;
 
+import dev.pipelab.os.unix.async.UnixErrno;
 import dev.pipelab.spi.os.ClientEnd;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,7 @@
 package dev.pipelab.os.unix;
 
 import dev.pipelab.api.PipeAddress;
+import dev.pipelab.os.unix.async.UnixErrno;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;

@@ -1,15 +1,17 @@
 package dev.pipelab.os.unix;
 
 import dev.pipelab.api.PipeAddress;
+import dev.pipelab.os.unix.async.UnixListener;
 import dev.pipelab.spi.os.NamedPipe;
 import dev.pipelab.spi.os.PipeInstance;
+import java.nio.channels.SocketChannel;
 
 /** The blocking style on Unix: every instance accepts, in turn, from the one listening socket. */
 final class UnixNamedPipe implements NamedPipe {
 
-    private final UnixListener listener;
+    private final UnixListener<SocketChannel> listener;
 
-    UnixNamedPipe(UnixListener listener) {
+    UnixNamedPipe(UnixListener<SocketChannel> listener) {
         this.listener = listener;
     }
 

@@ -3,6 +3,7 @@ package dev.pipelab.os.unix;
 import dev.pipelab.api.PeerIdentity;
 import dev.pipelab.api.protocol.FrameDecoder;
 import dev.pipelab.api.protocol.Frames;
+import dev.pipelab.os.unix.async.UnixListener;
 import dev.pipelab.spi.os.PipeInstance;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,14 +29,14 @@ final class UnixPipeInstance implements PipeInstance {
     /** Messages up to this size are written with their header from one buffer. */
     private static final int ONE_BUFFER_WRITE_BYTES = 16 * 1024;
 
-    private final UnixListener listener;
+    private final UnixListener<SocketChannel> listener;
     private final FrameDecoder decoder;
     private ByteBuffer readBuffer = ByteBuffer.allocate(FIRST_READ_BUFFER_BYTES).flip();
     private volatile SocketChannel channel;
     private volatile boolean readCancelled;
     private PeerIdentity peer = PeerIdentity.UNKNOWN;
 
-    UnixPipeInstance(UnixListener listener, int maxMessageBytes) {
+    UnixPipeInstance(UnixListener<SocketChannel> listener, int maxMessageBytes) {
         this.listener = listener;
         this.decoder = FrameDecoder.forServer(maxMessageBytes);
     }

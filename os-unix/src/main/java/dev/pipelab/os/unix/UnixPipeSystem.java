@@ -2,6 +2,8 @@ package dev.pipelab.os.unix;
 
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.os.unix.async.UnixCompletionPipe;
+import dev.pipelab.os.unix.async.UnixOverlappedPipe;
 import dev.pipelab.spi.os.ClientEnd;
 import dev.pipelab.spi.os.CompletionPipe;
 import dev.pipelab.spi.os.NamedPipe;
@@ -55,7 +57,7 @@ final class UnixPipeSystem implements PipeSystem {
 
     @Override
     public NamedPipe createNamedPipe(PipeServerConfig config) throws IOException {
-        return new UnixNamedPipe(UnixListener.claim(config));
+        return new UnixNamedPipe(UnixServerChannel.claim(config));
     }
 
     @Override

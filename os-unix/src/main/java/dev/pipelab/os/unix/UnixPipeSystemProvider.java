@@ -7,9 +7,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Offers the Unix seam through {@link java.util.ServiceLoader}: available on Linux and macOS
- * (and other Unix systems whose JDK has AF_UNIX channels), not on Windows, whose pipes are a
- * different thing with the same name.
+ * Offers the NIO seam through {@link java.util.ServiceLoader}: AF_UNIX sockets through the JDK's
+ * channels, available on Linux and macOS (and other Unix systems whose JDK has AF_UNIX channels),
+ * not on Windows, whose pipes are a different thing with the same name. Its name is {@code nio};
+ * {@code unix}, its name before the native Linux seam came, still picks it. Where the native seam
+ * (pipelab-os-linux) can run, it is preferred to this one.
  */
 public final class UnixPipeSystemProvider implements PipeSystemProvider {
 
@@ -24,9 +26,17 @@ public final class UnixPipeSystemProvider implements PipeSystemProvider {
         this.osName = osName;
     }
 
+    /** This seam's name. */
+    public static final String NAME = "nio";
+
     @Override
     public String name() {
-        return "unix";
+        return NAME;
+    }
+
+    @Override
+    public boolean answersTo(String seam) {
+        return NAME.equals(seam) || "unix".equals(seam);
     }
 
     @Override

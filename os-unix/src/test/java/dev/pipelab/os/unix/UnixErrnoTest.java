@@ -2,6 +2,7 @@ package dev.pipelab.os.unix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipelab.os.unix.async.UnixErrno;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package dev.pipelab.os.unix;
+package dev.pipelab.os.unix.async;
 
 import dev.pipelab.spi.os.PipeEvent;
 
@@ -7,13 +7,13 @@ import dev.pipelab.spi.os.PipeEvent;
  * thread, it also marks its instance as signalled for a fast scan; set from any other thread,
  * it wakes the loop's select.
  */
-final class UnixEvent implements PipeEvent {
+public final class UnixEvent implements PipeEvent {
 
-    private final UnixSelectorIo io;
+    private final UnixAsyncIo io;
     private final int ordinal; // the instance's index for the signalled set, or -1
     private volatile boolean signalled;
 
-    UnixEvent(UnixSelectorIo io, int ordinal, boolean initiallySet) {
+    UnixEvent(UnixAsyncIo io, int ordinal, boolean initiallySet) {
         this.io = io;
         this.ordinal = ordinal;
         this.signalled = initiallySet;

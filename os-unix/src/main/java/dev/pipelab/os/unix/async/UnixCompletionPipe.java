@@ -1,4 +1,4 @@
-package dev.pipelab.os.unix;
+package dev.pipelab.os.unix.async;
 
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.spi.os.CompletionInstance;
@@ -13,11 +13,12 @@ import java.time.Duration;
  * queued APC; only if none ran does it look at the event, and only if that is not signalled
  * does it block in select.
  */
-final class UnixCompletionPipe implements CompletionPipe {
+public final class UnixCompletionPipe implements CompletionPipe {
 
-    private final UnixSelectorIo io;
+    private final UnixAsyncIo io;
 
-    UnixCompletionPipe(UnixSelectorIo io) {
+    /** The completion style over {@code io}, which it owns from now on. */
+    public UnixCompletionPipe(UnixAsyncIo io) {
         this.io = io;
     }
 

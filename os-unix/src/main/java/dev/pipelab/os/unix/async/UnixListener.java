@@ -1,13 +1,9 @@
-package dev.pipelab.os.unix;
+package dev.pipelab.os.unix.async;
 
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +25,32 @@ import org.slf4j.LoggerFactory;
  * pauses, and is logged once per pause: trying again at once would fail again at once, and
  * the clients wait in the backlog meanwhile. Connected clients are served all along.
  */
-final class UnixListener {
+public final class UnixListener<C> {
+
+    /** The listening socket, as one transport opens it: the JDK's channel, or a descriptor of its own. */
+    public interface Socket<C> {
+        /**
+         * accept(2): the next client, or null when none is waiting (on a non-blocking socket).
+         *
+         * @throws ClosedChannelException once the socket is closed
+         */
+        C accept() throws IOException;
+
+        boolean isOpen();
+
+        void close() throws IOException;
+    }
+
+    /** socket(2), bind(2) and listen(2) at a path, as one transport makes them. */
+    @FunctionalInterface
+    public interface Binder<C> {
+        /**
+         * A listening socket at {@code path}; on failure, nothing left open, and an exception
+         * {@link UnixErrno#ofBind} reads the errno from (a {@link java.net.BindException} for
+         * EADDRINUSE and EACCES, as the JDK throws).
+         */
+        Socket<C> bind(Path path, int backlog) throws IOException;
+    }
 
     /** How long accepting rests after an accept failed. */
     static final Duration ACCEPT_PAUSE = Duration.ofSeconds(1);
@@ -37,7 +58,7 @@ final class UnixListener {
     private static final Logger log = LoggerFactory.getLogger(UnixListener.class);
 
     private final PipeServerConfig config;
-    private final ServerSocketChannel channel;
+    private final Socket<C> channel;
     private final Object fileKey;
     private final ReentrantLock pauseLock = new ReentrantLock();
     private final Condition resumed = pauseLock.newCondition();
@@ -45,20 +66,20 @@ final class UnixListener {
     private long pausedUntil; // System.nanoTime(); guarded by pauseLock
     private long pauses; // guarded by pauseLock
 
-    private UnixListener(PipeServerConfig config, ServerSocketChannel channel, Object fileKey) {
+    private UnixListener(PipeServerConfig config, Socket<C> channel, Object fileKey) {
         this.config = config;
         this.channel = channel;
         this.fileKey = fileKey;
     }
 
-    /** Binds the socket of {@code config}, after the checks of PROTOCOL.md and DESIGN.md. */
-    static UnixListener claim(PipeServerConfig config) throws IOException {
+    /** Binds the socket of {@code config} with {@code binder}, after the checks of PROTOCOL.md and DESIGN.md. */
+    public static <C> UnixListener<C> claim(PipeServerConfig config, Binder<C> binder) throws IOException {
         PipeAddress address = config.address();
         Path path = address.path();
         UnixSocketFiles.checkLength(path);
         UnixSocketFiles.prepareDirectory(address);
         UnixSocketFiles.clearStale(path);
-        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Socket<C> listener;
         try {
             // The backlog is where clients wait while every instance is busy (ERROR_PIPE_BUSY), and
             // where a burst of connects waits to be accepted. listen(2) caps the value at the
@@ -66,9 +87,8 @@ final class UnixListener {
             int backlog = config.acceptBacklog() == PipeServerConfig.SYSTEM_MAXIMUM_BACKLOG
                     ? Integer.MAX_VALUE
                     : config.acceptBacklog();
-            listener.bind(UnixDomainSocketAddress.of(path), backlog);
+            listener = binder.bind(path, backlog);
         } catch (IOException e) {
-            listener.close();
             throw switch (UnixErrno.ofBind(e, path)) {
                 case EADDRINUSE -> new IOException(path + " is already in use by a running server", e);
                 case EACCES -> new IOException("cannot create the socket " + path + ": permission denied", e);
@@ -83,22 +103,23 @@ final class UnixListener {
             throw new IOException("cannot set the mode of the socket " + path + ": " + e.getMessage(), e);
         }
         log.debug("listening at {}", path);
-        return new UnixListener(config, listener, UnixSocketFiles.fileKey(path));
+        return new UnixListener<>(config, listener, UnixSocketFiles.fileKey(path));
     }
 
-    PipeServerConfig config() {
+    public PipeServerConfig config() {
         return config;
     }
 
-    PipeAddress address() {
+    public PipeAddress address() {
         return config.address();
     }
 
-    ServerSocketChannel channel() {
+    /** The listening socket. */
+    public Socket<C> socket() {
         return channel;
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return channel.isOpen();
     }
 
@@ -109,7 +130,7 @@ final class UnixListener {
      *
      * @throws ClosedChannelException once the listener is closed
      */
-    SocketChannel accept() throws IOException {
+    public C accept() throws IOException {
         if (isPaused()) {
             return null;
         }
@@ -128,10 +149,10 @@ final class UnixListener {
      *
      * @throws ClosedChannelException once the listener is closed
      */
-    SocketChannel acceptWaiting() throws IOException {
+    public C acceptWaiting() throws IOException {
         while (true) {
             awaitResumed();
-            SocketChannel client = accept();
+            C client = accept();
             if (client != null) {
                 return client;
             }
@@ -139,7 +160,7 @@ final class UnixListener {
     }
 
     /** True while accepting rests after a failure; reads the clock only then. */
-    boolean isPaused() {
+    public boolean isPaused() {
         if (!paused) {
             return false;
         }
@@ -157,7 +178,7 @@ final class UnixListener {
     }
 
     /** Milliseconds until accepting resumes, at least 1; 0 when it is not paused. */
-    long pauseMillisLeft() {
+    public long pauseMillisLeft() {
         if (!isPaused()) {
             return 0;
         }
@@ -213,7 +234,7 @@ final class UnixListener {
     }
 
     /** Stops listening and removes the socket file, if it is still ours. Idempotent. */
-    void close() {
+    public void close() {
         if (!channel.isOpen()) {
             return;
         }

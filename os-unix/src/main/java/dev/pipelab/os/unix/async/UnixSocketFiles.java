@@ -1,4 +1,4 @@
-package dev.pipelab.os.unix;
+package dev.pipelab.os.unix.async;
 
 import dev.pipelab.api.PipeAddress;
 import java.io.IOException;

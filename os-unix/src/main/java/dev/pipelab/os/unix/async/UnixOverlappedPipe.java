@@ -1,4 +1,4 @@
-package dev.pipelab.os.unix;
+package dev.pipelab.os.unix.async;
 
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.spi.os.OverlappedInstance;
@@ -12,12 +12,13 @@ import java.util.List;
  * signals the events of the operations it finishes), then report a signalled event, scanning
  * from the index the caller names.
  */
-final class UnixOverlappedPipe implements OverlappedPipe {
+public final class UnixOverlappedPipe implements OverlappedPipe {
 
-    private final UnixSelectorIo io;
+    private final UnixAsyncIo io;
     private final UnixEvent wakeEvent;
 
-    UnixOverlappedPipe(UnixSelectorIo io) {
+    /** The overlapped style over {@code io}, which it owns from now on. */
+    public UnixOverlappedPipe(UnixAsyncIo io) {
         this.io = io;
         this.wakeEvent = new UnixEvent(io, -1, false);
     }

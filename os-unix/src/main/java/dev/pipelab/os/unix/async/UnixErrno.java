@@ -1,4 +1,4 @@
-package dev.pipelab.os.unix;
+package dev.pipelab.os.unix.async;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * JDK encodes it there, and, where several errno values share a class, from the state of the
  * socket file, which tells them apart for the one call that failed.
  */
-enum UnixErrno {
+public enum UnixErrno {
 
     /** Nobody listens at the path, or it is not a socket. */
     ECONNREFUSED,
@@ -37,7 +37,7 @@ enum UnixErrno {
     OTHER;
 
     /** The errno of a failed connect(2) to {@code socket}. */
-    static UnixErrno ofConnect(IOException e, Path socket) {
+    public static UnixErrno ofConnect(IOException e, Path socket) {
         if (e instanceof ConnectException) {
             return ECONNREFUSED;
         }
@@ -55,7 +55,7 @@ enum UnixErrno {
     }
 
     /** The errno of a failed bind(2) to {@code socket}. */
-    static UnixErrno ofBind(IOException e, Path socket) {
+    public static UnixErrno ofBind(IOException e, Path socket) {
         if (e instanceof BindException) {
             // EADDRINUSE and EACCES share this class: a file at the path means it was in use.
             return Files.exists(socket, LinkOption.NOFOLLOW_LINKS) ? EADDRINUSE : EACCES;
@@ -67,7 +67,7 @@ enum UnixErrno {
     }
 
     /** The errno of a failed read(2) on a connected channel. */
-    static UnixErrno ofRead(IOException e) {
+    public static UnixErrno ofRead(IOException e) {
         // The JDK turns ECONNRESET (and EPIPE) on a read into a SocketException of its own; every
         // other read failure is a plain IOException or a ClosedChannelException.
         return e.getClass() == SocketException.class ? ECONNRESET : OTHER;

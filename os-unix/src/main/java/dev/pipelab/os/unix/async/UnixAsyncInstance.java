@@ -1,4 +1,4 @@
-package dev.pipelab.os.unix;
+package dev.pipelab.os.unix.async;
 
 import dev.pipelab.api.PeerIdentity;
 import dev.pipelab.api.protocol.FrameDecoder;
@@ -12,12 +12,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 
 /**
- * One instance of the overlapped and completion styles on Unix: a non-blocking AF_UNIX channel
- * with a connect, a read and a write slot. Starting an operation does what it can at once and
- * otherwise registers interest with the {@link UnixSelectorIo}, whose poll finishes it. Finishing
+ * One instance of the overlapped and completion styles on Unix: a non-blocking AF_UNIX socket
+ * (a {@link UnixConnection} of whichever transport the io has) with a connect, a read and a write
+ * slot. Starting an operation does what it can at once and otherwise registers interest with the
+ * {@link UnixAsyncIo}, whose poll finishes it. Finishing
  * an operation runs its completion: set the event (overlapped) or queue the routine
  * (completion). Used by the owning thread only.
  *
@@ -32,7 +32,7 @@ import java.nio.channels.SocketChannel;
  * <p>A flush (FlushFileBuffers) finishes once the outbound buffer is empty; a disconnect discards
  * what is still in it, as DisconnectNamedPipe discards what the client has not read.
  */
-final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance {
+public final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance {
 
     private enum Operation {
         NONE,
@@ -45,11 +45,10 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     /** Replies gathered for a pipelining client are sent once they reach this many bytes. */
     private static final int OUTBOUND_FLUSH_BYTES = 64 * 1024;
 
-    private final UnixSelectorIo io;
+    private final UnixAsyncIo io;
     private final int maxMessageBytes;
     private final UnixEvent event; // the overlapped style's event; unused by the completion style
-    private SocketChannel channel;
-    private SelectionKey key;
+    private UnixConnection connection; // null while no client is connected
     private PeerIdentity peer = PeerIdentity.UNKNOWN;
     private FrameDecoder decoder;
     private ByteBuffer leftover; // bytes read past the last whole message, or null: most of the time
@@ -72,7 +71,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     private boolean flushQueued; // listed with the io for a send before the loop next waits
     private IOException sendFailure; // a deferred send failed: the next operation reports it
 
-    UnixAsyncInstance(UnixSelectorIo io, int maxMessageBytes) {
+    UnixAsyncInstance(UnixAsyncIo io, int maxMessageBytes) {
         this.io = io;
         this.maxMessageBytes = maxMessageBytes;
         this.event = new UnixEvent(io, io.nextOrdinal(), false);
@@ -81,11 +80,11 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     // ---- the operations, shared by both styles
 
     private boolean startConnect(Runnable completion) throws IOException {
-        if (channel != null || connectPending) {
+        if (connection != null || connectPending) {
             throw new IllegalStateException("instance is connected or connecting; disconnect it first");
         }
         connectFailure = null;
-        SocketChannel waiting = io.tryAccept();
+        UnixConnection waiting = io.tryAccept();
         if (waiting != null) {
             try {
                 attach(waiting); // the client came before ConnectNamedPipe: ERROR_PIPE_CONNECTED
@@ -101,7 +100,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         return false;
     }
 
-    void connected(SocketChannel client) throws IOException {
+    void connected(UnixConnection client) {
         try {
             attach(client);
         } catch (IOException e) {
@@ -119,11 +118,10 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         onConnected.run();
     }
 
-    private void attach(SocketChannel client) throws IOException {
-        client.configureBlocking(false);
-        channel = client;
-        key = client.register(io.selector(), 0, this);
-        peer = UnixPipeInstance.peerOf(client);
+    private void attach(UnixConnection client) throws IOException {
+        client.register(this);
+        connection = client;
+        peer = client.peer();
         decoder = FrameDecoder.forServer(maxMessageBytes);
     }
 
@@ -182,7 +180,8 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         return m;
     }
 
-    void performRead() {
+    /** The poller reports the socket readable (or, edge-triggered, still possibly readable). */
+    public void performRead() {
         if (!readPending) {
             notReady(SelectionKey.OP_READ); // readable, but nobody reads now: stop asking
             return;
@@ -198,7 +197,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
                     return;
                 }
                 shared.clear();
-                int n = channel.read(shared);
+                int n = connection.read(shared);
                 shared.flip();
                 if (n > 0 && (m = decodeFrom(shared)) != null) {
                     message = m;
@@ -226,7 +225,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     }
 
     private boolean startWrite(ByteBuffer[] frame, boolean last, Runnable completion) throws IOException {
-        SocketChannel ch = connectedChannel();
+        UnixConnection ch = connectedChannel();
         if (writePending || flushPending) {
             throw new IllegalStateException("a write or flush is already pending");
         }
@@ -290,24 +289,11 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         }
     }
 
-    /**
-     * Sends what the outbound buffer holds, through the loop's one direct buffer where it fits
-     * (one write call from memory the kernel reads directly); keeps what the socket did not take.
-     */
-    private void send(SocketChannel ch) throws IOException {
+    /** Sends what the outbound buffer holds; keeps what the socket did not take. */
+    private void send(UnixConnection ch) throws IOException {
         outbound.flip();
-        ByteBuffer shared = io.writeBuffer();
         while (outbound.hasRemaining()) {
-            int n;
-            if (outbound.remaining() <= shared.capacity()) {
-                shared.clear();
-                shared.put(outbound.duplicate()).flip();
-                n = ch.write(shared);
-                outbound.position(outbound.position() + n);
-            } else {
-                n = ch.write(outbound);
-            }
-            if (n == 0) {
+            if (ch.write(outbound) == 0) {
                 break;
             }
         }
@@ -321,7 +307,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
 
     /** FlushFileBuffers: finishes once the outbound buffer has gone to the socket. */
     private boolean startFlush(Runnable completion) throws IOException {
-        SocketChannel ch = connectedChannel();
+        UnixConnection ch = connectedChannel();
         if (writePending || flushPending) {
             throw new IllegalStateException("a write or flush is already pending");
         }
@@ -358,11 +344,11 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
      */
     void sendGathered() {
         flushQueued = false;
-        if (outbound == null || writePending || flushPending || channel == null) {
+        if (outbound == null || writePending || flushPending || connection == null) {
             return; // sent already, or a pending write or flush sends it
         }
         try {
-            send(channel);
+            send(connection);
             if (outbound != null) {
                 wantReady(SelectionKey.OP_WRITE); // the rest when the socket has room
             }
@@ -388,13 +374,14 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
         }
     }
 
-    void performWrite() {
+    /** The poller reports the socket writable (or, edge-triggered, still possibly writable). */
+    public void performWrite() {
         if (outbound == null) {
             notReady(SelectionKey.OP_WRITE); // writable, but nothing to write now: stop asking
             return;
         }
         try {
-            send(channel);
+            send(connection);
             if (outbound == null && writePending) {
                 finishWrite(null);
             } else if (outbound == null && flushPending) {
@@ -426,22 +413,22 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
      * again would cost two epoll_ctl calls a message.
      */
     private void wantReady(int op) {
-        if (key != null && key.isValid() && (key.interestOps() & op) == 0) {
-            key.interestOps(key.interestOps() | op);
+        if (connection != null) {
+            connection.wantReady(op);
         }
     }
 
     private void notReady(int op) {
-        if (key != null && key.isValid() && (key.interestOps() & op) != 0) {
-            key.interestOps(key.interestOps() & ~op);
+        if (connection != null) {
+            connection.notReady(op);
         }
     }
 
-    private SocketChannel connectedChannel() throws IOException {
-        if (channel == null) {
+    private UnixConnection connectedChannel() throws IOException {
+        if (connection == null) {
             throw new ClosedChannelException();
         }
-        return channel;
+        return connection;
     }
 
     private static ByteBuffer[] frameOf(byte[] payload) {
@@ -459,17 +446,9 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
             outbound = null;
         }
         sendFailure = null;
-        if (key != null) {
-            key.cancel();
-            key = null;
-        }
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // the descriptor is released either way
-            }
-            channel = null;
+        if (connection != null) {
+            connection.close();
+            connection = null;
         }
         if (readPending) {
             finishRead(new OperationAbortedException());
@@ -632,7 +611,7 @@ final class UnixAsyncInstance implements OverlappedInstance, CompletionInstance 
     @Override
     public String toString() {
         return "instance " + event.ordinal()
-                + (channel == null
+                + (connection == null
                         ? (connectPending ? " connecting" : " idle")
                         : " " + peer + (readPending ? " reading" : "") + (writePending ? " writing" : "")
                                 + (flushPending ? " flushing" : ""));

@@ -1,0 +1,314 @@
+package dev.pipelab.os.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.pipelab.api.PeerIdentity;
+import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.os.unix.async.UnixAsyncIo;
+import dev.pipelab.os.unix.async.UnixConnection;
+import dev.pipelab.os.unix.async.UnixListener;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The native transport of the overlapped and completion styles: one epoll instance,
+ * edge-triggered, for the listening socket, an eventfd that wakes it, and every connection;
+ * raw system calls through {@link LinuxSys}. The state machine above it is the NIO transport's
+ * ({@link UnixAsyncIo}, {@link dev.pipelab.os.unix.async.UnixAsyncInstance}).
+ *
+ * <p>Each descriptor is registered once, for every direction it will ever need; readiness that
+ * an edge reported and the loop has not used up is remembered by the connection (and by the
+ * listening socket), and a connection whose operation starts while it is still ready is queued
+ * here and performed at the next step, before the next epoll_wait. No lock anywhere: the loop
+ * thread owns everything but {@link #wakeup()}, which other threads reach through two atomics
+ * and a write to the eventfd, made only when no wake is pending already.
+ */
+final class LinuxEpollIo extends UnixAsyncIo {
+
+    private static final int MAX_EVENTS = 1024;
+    private static final long LISTENER = -1L; // epoll data of the listening socket
+    private static final long WAKE = -2L; // and of the eventfd
+
+    private final UnixListener<Integer> listener;
+    private final LinuxListenSocket socket;
+    private final int epfd;
+    private final int wakeFd;
+    private final Arena arena = Arena.ofAuto(); // freed with the io: segments live as long as it
+    private final LinuxSys.Errno errno = new LinuxSys.Errno(arena); // the loop thread's
+    private final MemorySegment readSegment;
+    private final MemorySegment events;
+    private final MemorySegment ctlEvent;
+    private final MemorySegment ucred;
+    private final MemorySegment ucredLength;
+    private final MemorySegment wakeWord; // what the loop reads the eventfd's counter into
+    private final MemorySegment wakeOne; // what other threads write to it: 1, never changed
+    private final LinuxSys.Errno wakeErrno; // shared by the waking threads, and never read
+    private final ArrayDeque<LinuxConnection> queued = new ArrayDeque<>();
+    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
+    private final Map<Integer, String> users = new HashMap<>();
+    private final Map<Integer, String> groups = new HashMap<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final AtomicInteger wakersInFlight = new AtomicInteger();
+    private LinuxConnection[] slots = new LinuxConnection[16];
+    private int usedSlots;
+    private int sequence;
+    private boolean acceptWanted;
+    private boolean acceptQueued;
+    private int nextEvent;
+    private int eventCount;
+    private boolean closed;
+
+    private LinuxEpollIo(
+            UnixListener<Integer> listener, LinuxListenSocket socket, MemorySegment readSegment, int epfd, int wakeFd) {
+        super(listener, readSegment.asByteBuffer());
+        this.listener = listener;
+        this.socket = socket;
+        this.readSegment = readSegment;
+        this.epfd = epfd;
+        this.wakeFd = wakeFd;
+        this.events = arena.allocate(LinuxSys.EPOLL_EVENT_BYTES * MAX_EVENTS, 8);
+        this.ctlEvent = arena.allocate(LinuxSys.EPOLL_EVENT);
+        this.ucred = arena.allocate(LinuxSys.UCRED);
+        this.ucredLength = arena.allocate(JAVA_INT);
+        this.wakeWord = arena.allocate(JAVA_LONG);
+        this.wakeOne = arena.allocate(JAVA_LONG);
+        this.wakeOne.set(JAVA_LONG, 0, 1L);
+        this.wakeErrno = new LinuxSys.Errno(arena);
+    }
+
+    /** Claims the endpoint of {@code config}, an epoll instance and an eventfd; on failure, none of them. */
+    static LinuxEpollIo claim(PipeServerConfig config) throws IOException {
+        UnixListener<Integer> listener = UnixListener.claim(config, LinuxListenSocket::bind);
+        LinuxListenSocket socket = (LinuxListenSocket) listener.socket(); // what the binder made
+        int epfd = -1;
+        int wakeFd = -1;
+        try (Arena setup = Arena.ofConfined()) {
+            LinuxSys.Errno e = new LinuxSys.Errno(setup);
+            epfd = LinuxSys.epollCreate1(e, LinuxSys.EPOLL_CLOEXEC);
+            if (epfd < 0) {
+                throw new IOException(e.describe("epoll_create1"));
+            }
+            wakeFd = LinuxSys.eventfd(e, 0, LinuxSys.EFD_NONBLOCK | LinuxSys.EFD_CLOEXEC);
+            if (wakeFd < 0) {
+                throw new IOException(e.describe("eventfd"));
+            }
+            MemorySegment event = setup.allocate(LinuxSys.EPOLL_EVENT);
+            add(e, epfd, socket.fd(), LinuxSys.EPOLLIN | LinuxSys.EPOLLET, LISTENER, event);
+            add(e, epfd, wakeFd, LinuxSys.EPOLLIN | LinuxSys.EPOLLET, WAKE, event);
+            MemorySegment readSegment = Arena.ofAuto().allocate(READ_BUFFER_BYTES, 64);
+            return new LinuxEpollIo(listener, socket, readSegment, epfd, wakeFd);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(wakeFd);
+            closeQuietly(epfd);
+            listener.close();
+            throw e;
+        }
+    }
+
+    private static void add(LinuxSys.Errno e, int epfd, int fd, int interest, long data, MemorySegment event)
+            throws IOException {
+        event.set(JAVA_INT, 0, interest);
+        event.set(JAVA_LONG_UNALIGNED, LinuxSys.EPOLL_EVENT_DATA, data);
+        if (LinuxSys.epollCtl(e, epfd, LinuxSys.EPOLL_CTL_ADD, fd, event) < 0) {
+            throw new IOException(e.describe("epoll_ctl(EPOLL_CTL_ADD, " + fd + ")"));
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        if (fd >= 0) {
+            try (Arena a = Arena.ofConfined()) {
+                LinuxSys.close(new LinuxSys.Errno(a), fd);
+            }
+        }
+    }
+
+    LinuxSys.Errno errno() {
+        return errno;
+    }
+
+    /**
+     * The memory of {@code buffer} from its position, for recv and send: the loop's read buffer
+     * as the native segment it is, any other (an instance's outbound heap buffer) as a heap
+     * segment, which the critical recv and send read and write in place.
+     */
+    @SuppressWarnings("ReferenceEquality") // the loop's own buffer, not an equal one
+    MemorySegment segmentOf(ByteBuffer buffer) {
+        if (buffer == readBuffer()) {
+            int at = buffer.position();
+            return at == 0 ? readSegment : readSegment.asSlice(at);
+        }
+        return MemorySegment.ofBuffer(buffer);
+    }
+
+    // ---- connections
+
+    /** Adds {@code c} to the epoll set for good; returns its epoll data. */
+    long register(LinuxConnection c) throws IOException {
+        int slot;
+        Integer free = freeSlots.poll();
+        if (free != null) {
+            slot = free;
+        } else {
+            if (usedSlots == slots.length) {
+                slots = Arrays.copyOf(slots, slots.length * 2);
+            }
+            slot = usedSlots++;
+        }
+        // The sequence number tells a stale event (reported for a descriptor closed since, whose
+        // slot a new connection took) from a live one.
+        long token = ((long) slot << 32) | (++sequence & 0xFFFF_FFFFL);
+        add(
+                errno,
+                epfd,
+                c.fd(),
+                LinuxSys.EPOLLIN | LinuxSys.EPOLLOUT | LinuxSys.EPOLLRDHUP | LinuxSys.EPOLLET,
+                token,
+                ctlEvent);
+        slots[slot] = c;
+        return token;
+    }
+
+    /** Closes {@code c}'s descriptor and frees its slot. */
+    void release(LinuxConnection c) {
+        long token = c.token();
+        if (token >= 0) {
+            int slot = (int) (token >>> 32);
+            if (slots[slot] == c) {
+                slots[slot] = null;
+                freeSlots.push(slot);
+            }
+        }
+        LinuxSys.close(errno, c.fd());
+    }
+
+    void queue(LinuxConnection c) {
+        queued.add(c);
+    }
+
+    /** SO_PEERCRED: the peer's user, group and process; names looked up once per id. */
+    PeerIdentity peerOf(int fd) {
+        ucredLength.set(JAVA_INT, 0, (int) LinuxSys.UCRED.byteSize());
+        if (LinuxSys.peerCredentials(errno, fd, ucred, ucredLength) < 0) {
+            return PeerIdentity.UNKNOWN;
+        }
+        int pid = ucred.get(JAVA_INT, 0);
+        int uid = ucred.get(JAVA_INT, 4);
+        int gid = ucred.get(JAVA_INT, 8);
+        return new PeerIdentity(
+                users.computeIfAbsent(uid, LinuxSys::userName),
+                groups.computeIfAbsent(gid, LinuxSys::groupName),
+                OptionalLong.of(pid));
+    }
+
+    // ---- the transport of UnixAsyncIo
+
+    @Override
+    protected UnixConnection accept() throws IOException {
+        Integer fd = listener.accept();
+        return fd != null ? new LinuxConnection(this, fd) : null;
+    }
+
+    @Override
+    protected void acceptInterest(boolean wanted) {
+        acceptWanted = wanted;
+        if (wanted && socket.isAcceptable()) {
+            acceptQueued = true; // clients may wait from an edge already reported
+        }
+    }
+
+    @Override
+    protected boolean hasReady() {
+        return acceptQueued || !queued.isEmpty() || nextEvent < eventCount;
+    }
+
+    @Override
+    protected boolean select(long timeoutMillis) throws IOException {
+        int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeoutMillis));
+        int n = LinuxSys.epollWait(errno, epfd, events, MAX_EVENTS, timeout);
+        if (n < 0) {
+            if (errno.value() == LinuxSys.EINTR) {
+                return false;
+            }
+            throw new IOException(errno.describe("epoll_wait"));
+        }
+        nextEvent = 0;
+        eventCount = n;
+        return n > 0;
+    }
+
+    @Override
+    protected void performNext() throws IOException {
+        if (acceptQueued) {
+            acceptQueued = false;
+            acceptReady();
+            return;
+        }
+        LinuxConnection ready = queued.poll();
+        if (ready != null) {
+            ready.performQueued();
+            return;
+        }
+        long at = nextEvent++ * LinuxSys.EPOLL_EVENT_BYTES;
+        int reported = events.get(JAVA_INT, at);
+        long data = events.get(JAVA_LONG_UNALIGNED, at + LinuxSys.EPOLL_EVENT_DATA);
+        if (data == LISTENER) {
+            socket.readable();
+            if (acceptWanted) {
+                acceptReady();
+            }
+        } else if (data == WAKE) {
+            // Drain the counter first, then allow the next wake: a wake after this point writes again.
+            LinuxSys.read(errno, wakeFd, wakeWord, 8);
+            wakePending.set(false);
+        } else {
+            LinuxConnection c = slots[(int) (data >>> 32)];
+            if (c != null && c.token() == data) {
+                c.ready(reported);
+            }
+        }
+    }
+
+    @Override
+    protected void wakeup() {
+        wakersInFlight.incrementAndGet();
+        try {
+            if (!wakePending.getAndSet(true)) {
+                LinuxSys.write(wakeErrno, wakeFd, wakeOne, 8); // cannot fail short of EAGAIN at 2^64-1 wakes
+            }
+        } finally {
+            wakersInFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    protected void closePoller() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // No wake may write to the eventfd once it is closed (its number may be another file's by
+        // then): mark a wake pending for good, and let the wakes already past that check finish.
+        wakePending.set(true);
+        while (wakersInFlight.get() != 0) {
+            Thread.onSpinWait();
+        }
+        LinuxSys.close(errno, wakeFd);
+        LinuxSys.close(errno, epfd);
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxEpollIo[epfd " + epfd + ", " + (usedSlots - freeSlots.size()) + " connections, " + listener + "]";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.pipelab.os.linux;
+
+import dev.pipelab.api.PipeAddress;
+import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.os.unix.UnixPipeSystemProvider;
+import dev.pipelab.os.unix.async.UnixCompletionPipe;
+import dev.pipelab.os.unix.async.UnixOverlappedPipe;
+import dev.pipelab.spi.os.ClientEnd;
+import dev.pipelab.spi.os.CompletionPipe;
+import dev.pipelab.spi.os.NamedPipe;
+import dev.pipelab.spi.os.OverlappedPipe;
+import dev.pipelab.spi.os.PipeSystem;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The native seam: the overlapped and completion styles on epoll through raw system calls; the
+ * blocking style, names and the client's end on the NIO seam's JDK channels (see
+ * {@link LinuxPipeSystemProvider} for why).
+ */
+final class LinuxPipeSystem implements PipeSystem {
+
+    private static final LinuxPipeSystem INSTANCE = new LinuxPipeSystem();
+
+    private final PipeSystem nio = new UnixPipeSystemProvider().pipeSystem();
+
+    private LinuxPipeSystem() {}
+
+    /** The one instance; the provider calls this by name, on JDK 22 or newer only. */
+    static PipeSystem instance() {
+        return INSTANCE;
+    }
+
+    @Override
+    public String describe() {
+        return "AF_UNIX sockets (epoll through java.lang.foreign; blocking style on JDK channels)";
+    }
+
+    @Override
+    public PipeAddress resolve(String spec) {
+        return nio.resolve(spec);
+    }
+
+    @Override
+    public ClientEnd connectClient(PipeAddress address, Duration timeout) throws IOException {
+        return nio.connectClient(address, timeout);
+    }
+
+    @Override
+    public NamedPipe createNamedPipe(PipeServerConfig config) throws IOException {
+        return nio.createNamedPipe(config);
+    }
+
+    @Override
+    public OverlappedPipe createOverlappedPipe(PipeServerConfig config) throws IOException {
+        return new UnixOverlappedPipe(LinuxEpollIo.claim(config));
+    }
+
+    @Override
+    public CompletionPipe createCompletionPipe(PipeServerConfig config) throws IOException {
+        return new UnixCompletionPipe(LinuxEpollIo.claim(config));
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxPipeSystem";
+    }
+}
