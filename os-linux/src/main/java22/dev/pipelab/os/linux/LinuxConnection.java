@@ -10,18 +10,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 
 /**
- * A client of the native seam: a non-blocking descriptor registered once with the io's epoll for
- * both directions, edge-triggered (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET), so that serving it
- * costs no epoll_ctl at all. Edge-triggered, the kernel reports a direction once each time it
- * becomes ready; so the connection remembers whether the socket may still be readable (no short
- * read or EAGAIN since the last edge) and writable (no short send or EAGAIN since the last edge),
- * and an operation that starts while it may be ready is performed at the io's next step instead
- * of waiting for an edge that will not come.
+ * A client of the native seam: a non-blocking descriptor registered with the io's epoll,
+ * edge-triggered, for input and hang-up (EPOLLIN | EPOLLRDHUP | EPOLLET), and for EPOLLOUT only
+ * while a send waits for room; so serving a client that reads its replies costs no epoll_ctl at
+ * all. Edge-triggered, the kernel reports a direction once each time it becomes ready; so the
+ * connection remembers whether the socket may still be readable (no short read or EAGAIN since
+ * the last edge) and writable (no short send or EAGAIN since the last edge), and an operation
+ * that starts while it may be ready is performed at the io's next step instead of waiting for an
+ * edge that will not come.
  *
  * <p>A read that returns less than it asked for drained the socket at that moment: any byte that
  * arrives later raises a new edge, so the connection stops reading there instead of paying a
  * recv that returns EAGAIN (Netty's epoll transport does the same). A short send likewise means
- * the socket buffer is full.
+ * the socket buffer is full: the connection then watches for EPOLLOUT, until a send goes through
+ * whole again.
  */
 final class LinuxConnection implements UnixConnection {
 
@@ -31,6 +33,7 @@ final class LinuxConnection implements UnixConnection {
     private long token = -1; // its epoll data: slot and sequence, see LinuxEpollIo
     private boolean readable = true; // may hold bytes: no short read since the last EPOLLIN
     private boolean writable = true; // may take bytes: no short send since the last EPOLLOUT
+    private boolean watchingWritable; // EPOLLOUT in its interest: a send fell short, and none has gone whole since
     private boolean queued; // listed with the io to be performed at its next step
     private boolean closed;
 
@@ -89,18 +92,30 @@ final class LinuxConnection implements UnixConnection {
             if (n >= 0) {
                 from.position(from.position() + (int) n);
                 if (n < wanted) {
-                    writable = false; // the socket buffer is full: EPOLLOUT comes when it has room
+                    waitForRoom(); // the socket buffer is full
+                } else if (watchingWritable) {
+                    watchingWritable = false; // room again: back to an event per request only
+                    io.watchWritable(this, false);
                 }
                 return (int) n;
             }
             int err = io.errno().value();
             if (err == LinuxSys.EAGAIN) {
-                writable = false;
+                waitForRoom();
                 return 0;
             }
             if (err != LinuxSys.EINTR) {
                 throw failure("send", err);
             }
+        }
+    }
+
+    /** A send fell short: EPOLLOUT comes when the socket has room. */
+    private void waitForRoom() throws IOException {
+        writable = false;
+        if (!watchingWritable) {
+            watchingWritable = true;
+            io.watchWritable(this, true);
         }
     }
 

@@ -153,7 +153,10 @@ final class LinuxEpollIo extends UnixAsyncIo {
 
     // ---- connections
 
-    /** Adds {@code c} to the epoll set for good; returns its epoll data. */
+    /** What a connection is watched for: input and the peer's hang-up, edge-triggered; EPOLLOUT is added only while a send waits. */
+    private static final int READ_INTEREST = LinuxSys.EPOLLIN | LinuxSys.EPOLLRDHUP | LinuxSys.EPOLLET;
+
+    /** Adds {@code c} to the epoll set, watched for input; returns its epoll data. */
     long register(LinuxConnection c) throws IOException {
         int slot;
         Integer free = freeSlots.poll();
@@ -168,15 +171,24 @@ final class LinuxEpollIo extends UnixAsyncIo {
         // The sequence number tells a stale event (reported for a descriptor closed since, whose
         // slot a new connection took) from a live one.
         long token = ((long) slot << 32) | (++sequence & 0xFFFF_FFFFL);
-        add(
-                errno,
-                epfd,
-                c.fd(),
-                LinuxSys.EPOLLIN | LinuxSys.EPOLLOUT | LinuxSys.EPOLLRDHUP | LinuxSys.EPOLLET,
-                token,
-                ctlEvent);
+        add(errno, epfd, c.fd(), READ_INTEREST, token, ctlEvent);
         slots[slot] = c;
         return token;
+    }
+
+    /**
+     * Watches {@code c} for EPOLLOUT too, or no longer. Only while a send waits for room: a
+     * socket watched for it all the time would report an edge each time its client reads a reply
+     * (the bytes it frees wake the writer), an event per message for nothing, and would cost the
+     * client's every read a wake-up of this epoll. Re-arming an edge-triggered descriptor checks
+     * its state at once, so room that came before this call is reported, not lost.
+     */
+    void watchWritable(LinuxConnection c, boolean watch) throws IOException {
+        ctlEvent.set(JAVA_INT, 0, watch ? READ_INTEREST | LinuxSys.EPOLLOUT : READ_INTEREST);
+        ctlEvent.set(JAVA_LONG_UNALIGNED, LinuxSys.EPOLL_EVENT_DATA, c.token());
+        if (LinuxSys.epollCtl(errno, epfd, LinuxSys.EPOLL_CTL_MOD, c.fd(), ctlEvent) < 0) {
+            throw new IOException(errno.describe("epoll_ctl(EPOLL_CTL_MOD, " + c.fd() + ")"));
+        }
     }
 
     /** Closes {@code c}'s descriptor and frees its slot. */

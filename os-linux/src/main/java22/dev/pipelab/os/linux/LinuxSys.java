@@ -42,6 +42,7 @@ final class LinuxSys {
     static final int EPOLL_CLOEXEC = SOCK_CLOEXEC;
     static final int EPOLL_CTL_ADD = 1;
     static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
     static final int EPOLLIN = 0x001;
     static final int EPOLLOUT = 0x004;
     static final int EPOLLERR = 0x008;

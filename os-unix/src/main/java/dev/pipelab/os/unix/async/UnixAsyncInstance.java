@@ -48,6 +48,7 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private final UnixAsyncIo io;
     private final int maxMessageBytes;
     private final UnixEvent event; // the overlapped style's event; unused by the completion style
+    private final Runnable setEvent; // the overlapped style's completion, made once: event::set
     private UnixConnection connection; // null while no client is connected
     private PeerIdentity peer = PeerIdentity.UNKNOWN;
     private FrameDecoder decoder;
@@ -75,6 +76,7 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         this.io = io;
         this.maxMessageBytes = maxMessageBytes;
         this.event = new UnixEvent(io, io.nextOrdinal(), false);
+        this.setEvent = event::set;
     }
 
     // ---- the operations, shared by both styles
@@ -224,7 +226,11 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         onRead.run();
     }
 
-    private boolean startWrite(ByteBuffer[] frame, boolean last, Runnable completion) throws IOException {
+    /**
+     * WriteFile of a message ({@code payload}; its frame may gather with the replies to come) or
+     * of an error frame ({@code errorFrame}, encoded; the last, sent at once): one of the two.
+     */
+    private boolean startWrite(byte[] payload, ByteBuffer errorFrame, Runnable completion) throws IOException {
         UnixConnection ch = connectedChannel();
         if (writePending || flushPending) {
             throw new IllegalStateException("a write or flush is already pending");
@@ -232,8 +238,14 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         throwSendFailure();
         writeFailure = null;
         onWritten = completion;
-        boolean gather = !last && wholeRequestWaiting();
-        append(frame);
+        boolean gather = payload != null && wholeRequestWaiting();
+        if (payload != null) {
+            outboundRoom(Frames.HEADER_BYTES + payload.length)
+                    .putInt(payload.length)
+                    .put(payload);
+        } else {
+            outboundRoom(errorFrame.remaining()).put(errorFrame);
+        }
         if (gather && outbound.position() < OUTBOUND_FLUSH_BYTES) {
             // its reply will go with this one
             if (!flushQueued) {
@@ -270,12 +282,8 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         return leftover.remaining() - Frames.HEADER_BYTES >= length;
     }
 
-    /** Adds {@code frame} to the bytes waiting to be sent, ready to read from. */
-    private void append(ByteBuffer[] frame) {
-        int bytes = 0;
-        for (ByteBuffer b : frame) {
-            bytes += b.remaining();
-        }
+    /** The outbound buffer, with room for {@code bytes} more after what it holds. */
+    private ByteBuffer outboundRoom(int bytes) {
         if (outbound == null) {
             outbound = io.outboundBuffer(bytes); // a spare one, with room for a run of replies
         } else if (outbound.remaining() < bytes) {
@@ -284,9 +292,7 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
                     .put(full.flip());
             io.recycle(full);
         }
-        for (ByteBuffer b : frame) {
-            outbound.put(b);
-        }
+        return outbound;
     }
 
     /** Sends what the outbound buffer holds; keeps what the socket did not take. */
@@ -431,10 +437,6 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         return connection;
     }
 
-    private static ByteBuffer[] frameOf(byte[] payload) {
-        return new ByteBuffer[] {Frames.header(payload.length), ByteBuffer.wrap(payload)};
-    }
-
     /** DisconnectNamedPipe: what is still in the outbound buffer is discarded; pending operations abort. */
     private void disconnectNow() {
         if (connectPending) {
@@ -481,31 +483,31 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     @Override
     public boolean connect() throws IOException {
         begin(Operation.CONNECT);
-        return startConnect(event::set);
+        return startConnect(setEvent);
     }
 
     @Override
     public boolean read() throws IOException {
         begin(Operation.READ);
-        return startRead(event::set);
+        return startRead(setEvent);
     }
 
     @Override
     public boolean write(byte[] payload) throws IOException {
         begin(Operation.WRITE);
-        return startWrite(frameOf(payload), false, event::set);
+        return startWrite(payload, null, setEvent);
     }
 
     @Override
     public boolean writeError(String reason) throws IOException {
         begin(Operation.WRITE);
-        return startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, true, event::set);
+        return startWrite(null, Frames.encodeError(reason), setEvent);
     }
 
     @Override
     public boolean flush() throws IOException {
         begin(Operation.FLUSH);
-        return startFlush(event::set);
+        return startFlush(setEvent);
     }
 
     @Override
@@ -573,13 +575,13 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     @Override
     public void writeFileEx(byte[] payload, WriteRoutine routine) throws IOException {
         io.checkOwner();
-        startWrite(frameOf(payload), false, () -> queueWriteRoutine(routine));
+        startWrite(payload, null, () -> queueWriteRoutine(routine));
     }
 
     @Override
     public void writeErrorEx(String reason, WriteRoutine routine) throws IOException {
         io.checkOwner();
-        startWrite(new ByteBuffer[] {Frames.encodeError(reason)}, true, () -> queueWriteRoutine(routine));
+        startWrite(null, Frames.encodeError(reason), () -> queueWriteRoutine(routine));
     }
 
     private void queueWriteRoutine(WriteRoutine routine) {
