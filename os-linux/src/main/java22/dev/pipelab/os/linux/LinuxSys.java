@@ -19,13 +19,19 @@ import java.nio.charset.StandardCharsets;
 /**
  * Every system call of the native seam, one downcall handle each, and the structs they take,
  * laid out for this machine's ABI (x86-64 or aarch64 Linux). Calls that return at once (recv,
- * send, sendmsg, accept4 and epoll_ctl on non-blocking descriptors, epoll_wait with a timeout of
+ * send, accept4 and epoll_ctl on non-blocking descriptors, epoll_wait with a timeout of
  * 0, the eventfd's read and write) are {@link Linker.Option#critical critical}: no thread-state
  * transition, and recv and send may read and write a Java array directly. A call that can block
  * (epoll_wait with a timeout) is not, so that the GC can run while it waits. errno is captured by
  * the linker ({@link Linker.Option#captureCallState}) into a segment the caller owns, as the C
  * library sets it for the call, since the JVM may itself make calls that change it before Java
  * code could ask.
+ *
+ * <p>No sendmsg: a gathered reply is already one run of bytes. An iovec can only point at native
+ * memory (a critical call pins a Java array for the call's length only, and only when it is an
+ * argument, not inside a struct), and the replies are Java arrays the handler made; so they are
+ * copied once anyway, into the instance's outbound buffer, and one send of that buffer is all a
+ * sendmsg of them would be, one descriptor walk less.
  *
  * <p>Each method returns what the C function returns; -1 means failure, and {@link Errno#value()}
  * then says why.
@@ -86,21 +92,6 @@ final class LinuxSys {
     static final StructLayout UCRED = MemoryLayout.structLayout(
             JAVA_INT.withName("pid"), JAVA_INT.withName("uid"), JAVA_INT.withName("gid"));
 
-    /** struct iovec: base and length. */
-    static final StructLayout IOVEC = MemoryLayout.structLayout(ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
-
-    /** struct msghdr, as sendmsg takes it: no address (connected), an iovec array, no control data. */
-    static final StructLayout MSGHDR = MemoryLayout.structLayout(
-            ADDRESS.withName("msg_name"),
-            JAVA_INT.withName("msg_namelen"),
-            MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("msg_iov"),
-            JAVA_LONG.withName("msg_iovlen"),
-            ADDRESS.withName("msg_control"),
-            JAVA_LONG.withName("msg_controllen"),
-            JAVA_INT.withName("msg_flags"),
-            MemoryLayout.paddingLayout(4));
-
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
     private static final long ERRNO = CAPTURED.byteOffset(PathElement.groupElement("errno"));
@@ -121,7 +112,6 @@ final class LinuxSys {
             critical("epoll_wait", false, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle RECV = critical("recv", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SEND = critical("send", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-    private static final MethodHandle SENDMSG = critical("sendmsg", false, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle GETSOCKOPT =
             handle("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle CLOSE = handle("close", JAVA_INT, JAVA_INT);
@@ -280,15 +270,6 @@ final class LinuxSys {
     static long send(Errno e, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) SEND.invokeExact(e.state, fd, buf, len, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** sendmsg of a {@link #MSGHDR} whose iovecs point at native memory. */
-    static long sendmsg(Errno e, int fd, MemorySegment msghdr, int flags) {
-        try {
-            return (long) SENDMSG.invokeExact(e.state, fd, msghdr, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

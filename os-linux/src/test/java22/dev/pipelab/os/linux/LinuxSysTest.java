@@ -46,7 +46,6 @@ class LinuxSysTest {
                 #include <stdio.h>
                 #include <sys/epoll.h>
                 #include <sys/socket.h>
-                #include <sys/uio.h>
                 #include <sys/un.h>
                 #define P(name, value) printf("%s=%zu\\n", name, (size_t) (value))
                 int main(void) {
@@ -57,13 +56,6 @@ class LinuxSysTest {
                     P("ucred.size", sizeof(struct ucred));
                     P("ucred.uid", offsetof(struct ucred, uid));
                     P("ucred.gid", offsetof(struct ucred, gid));
-                    P("iovec.size", sizeof(struct iovec));
-                    P("iovec.iov_len", offsetof(struct iovec, iov_len));
-                    P("msghdr.size", sizeof(struct msghdr));
-                    P("msghdr.msg_iov", offsetof(struct msghdr, msg_iov));
-                    P("msghdr.msg_iovlen", offsetof(struct msghdr, msg_iovlen));
-                    P("msghdr.msg_control", offsetof(struct msghdr, msg_control));
-                    P("msghdr.msg_flags", offsetof(struct msghdr, msg_flags));
                     P("SOCK_NONBLOCK", SOCK_NONBLOCK);
                     P("SOCK_CLOEXEC", SOCK_CLOEXEC);
                     P("SO_PEERCRED", SO_PEERCRED);
@@ -89,13 +81,6 @@ class LinuxSysTest {
         java.put("ucred.size", LinuxSys.UCRED.byteSize());
         java.put("ucred.uid", offset(LinuxSys.UCRED, "uid"));
         java.put("ucred.gid", offset(LinuxSys.UCRED, "gid"));
-        java.put("iovec.size", LinuxSys.IOVEC.byteSize());
-        java.put("iovec.iov_len", offset(LinuxSys.IOVEC, "iov_len"));
-        java.put("msghdr.size", LinuxSys.MSGHDR.byteSize());
-        java.put("msghdr.msg_iov", offset(LinuxSys.MSGHDR, "msg_iov"));
-        java.put("msghdr.msg_iovlen", offset(LinuxSys.MSGHDR, "msg_iovlen"));
-        java.put("msghdr.msg_control", offset(LinuxSys.MSGHDR, "msg_control"));
-        java.put("msghdr.msg_flags", offset(LinuxSys.MSGHDR, "msg_flags"));
         java.put("SOCK_NONBLOCK", (long) LinuxSys.SOCK_NONBLOCK);
         java.put("SOCK_CLOEXEC", (long) LinuxSys.SOCK_CLOEXEC);
         java.put("SO_PEERCRED", (long) LinuxSys.SO_PEERCRED);
@@ -104,41 +89,6 @@ class LinuxSysTest {
         java.put("EPOLLET", Integer.toUnsignedLong(LinuxSys.EPOLLET));
 
         assertThat(java).as("LinuxSys on %s against the C headers", System.getProperty("os.arch")).isEqualTo(c);
-    }
-
-    @Test
-    void sendmsgGathersSeveralBuffersIntoOneSend() throws IOException {
-        Path path = dir.resolve("g.sock");
-        LinuxListenSocket listener = LinuxListenSocket.bind(path, 8);
-        try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
-                Arena arena = Arena.ofConfined()) {
-            client.connect(UnixDomainSocketAddress.of(path));
-            Integer fd = listener.accept();
-            assertThat(fd).as("the client waits in the backlog").isNotNull();
-            LinuxSys.Errno errno = new LinuxSys.Errno(arena);
-            String[] parts = {"one ", "two ", "three"};
-            MemorySegment iov = arena.allocate(LinuxSys.IOVEC, parts.length);
-            for (int i = 0; i < parts.length; i++) {
-                MemorySegment bytes = arena.allocateFrom(parts[i]); // NUL-terminated: leave the NUL out
-                iov.set(ADDRESS, i * LinuxSys.IOVEC.byteSize(), bytes);
-                iov.set(JAVA_LONG, i * LinuxSys.IOVEC.byteSize() + offset(LinuxSys.IOVEC, "iov_len"), bytes.byteSize() - 1);
-            }
-            MemorySegment msg = arena.allocate(LinuxSys.MSGHDR); // zeroed: no name, no control data
-            msg.set(ADDRESS, offset(LinuxSys.MSGHDR, "msg_iov"), iov);
-            msg.set(JAVA_LONG, offset(LinuxSys.MSGHDR, "msg_iovlen"), parts.length);
-
-            long sent = LinuxSys.sendmsg(errno, fd, msg, LinuxSys.MSG_NOSIGNAL);
-
-            assertThat(sent).as(errno.describe("sendmsg")).isEqualTo("one two three".length());
-            ByteBuffer got = ByteBuffer.allocate(64);
-            while (got.position() < sent) {
-                client.read(got);
-            }
-            assertThat(new String(got.array(), 0, got.position(), UTF_8)).isEqualTo("one two three");
-            assertThat(LinuxSys.close(errno, fd)).isZero();
-        } finally {
-            listener.close();
-        }
     }
 
     @Test
