@@ -92,9 +92,15 @@ public final class CompletionPipeServer implements PipeServer {
     private static final Duration TICK = Duration.ofMillis(100);
     private static final Duration JOIN_MARGIN = Duration.ofSeconds(10);
 
-    /** The sample's PIPEINST: one instance, its session, and its outstanding operations. */
-    static final class PipeInst {
+    /**
+     * The sample's PIPEINST: one instance, its session, and its outstanding operations; and the
+     * routines its operations complete with, bound to it once (the sample passes the same two
+     * functions every time and finds the instance from the OVERLAPPED they get).
+     */
+    final class PipeInst {
         final CompletionInstance pipe;
+        final CompletionInstance.ReadRoutine completedRead = (f, request) -> completedReadRoutine(this, f, request);
+        final CompletionInstance.WriteRoutine completedWrite = f -> completedWriteRoutine(this, f);
         LoopSession session;
         boolean reading; // a ReadFileEx is outstanding
         OutboundFrame writing; // the frame of the outstanding WriteFileEx, or null
@@ -311,9 +317,9 @@ public final class CompletionPipeServer implements PipeServer {
                 if (frame != null) {
                     p.writing = frame;
                     if (frame.isError()) {
-                        p.pipe.writeErrorEx(frame.errorReason(), f -> completedWriteRoutine(p, f));
+                        p.pipe.writeErrorEx(frame.errorReason(), p.completedWrite);
                     } else {
-                        p.pipe.writeFileEx(frame.payload(), f -> completedWriteRoutine(p, f));
+                        p.pipe.writeFileEx(frame.payload(), p.completedWrite);
                     }
                 }
             }
@@ -324,7 +330,7 @@ public final class CompletionPipeServer implements PipeServer {
                 }
             } else if (p.writing == null && !p.reading && session.isOpen()) {
                 p.reading = true;
-                p.pipe.readFileEx((f, request) -> completedReadRoutine(p, f, request));
+                p.pipe.readFileEx(p.completedRead);
             }
         } catch (IOException e) {
             log.debug("session {}: I/O failed at once: {}", session.id(), e.toString());

@@ -49,6 +49,12 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private final int maxMessageBytes;
     private final UnixEvent event; // the overlapped style's event; unused by the completion style
     private final Runnable setEvent; // the overlapped style's completion, made once: event::set
+    private final Runnable queueReadRoutine = this::queueReadRoutine; // the completion style's, likewise
+    private final Runnable queueWriteRoutine = this::queueWriteRoutine;
+    private final Runnable queueFlushRoutine = this::queueFlushRoutine;
+    private ReadRoutine readRoutine; // the routine of the outstanding ReadFileEx
+    private WriteRoutine writeRoutine; // of the outstanding WriteFileEx
+    private WriteRoutine flushRoutine; // of the outstanding flush
     private UnixConnection connection; // null while no client is connected
     private PeerIdentity peer = PeerIdentity.UNKNOWN;
     private FrameDecoder decoder;
@@ -565,37 +571,52 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     @Override
     public void readFileEx(ReadRoutine routine) throws IOException {
         io.checkOwner();
-        startRead(() -> {
-            IOException failure = readFailure;
-            byte[] m = takeMessage();
-            io.queueApc(() -> routine.completed(failure, m));
-        });
+        readRoutine = routine;
+        startRead(queueReadRoutine);
     }
 
     @Override
     public void writeFileEx(byte[] payload, WriteRoutine routine) throws IOException {
         io.checkOwner();
-        startWrite(payload, null, () -> queueWriteRoutine(routine));
+        writeRoutine = routine;
+        startWrite(payload, null, queueWriteRoutine);
     }
 
     @Override
     public void writeErrorEx(String reason, WriteRoutine routine) throws IOException {
         io.checkOwner();
-        startWrite(null, Frames.encodeError(reason), () -> queueWriteRoutine(routine));
-    }
-
-    private void queueWriteRoutine(WriteRoutine routine) {
-        IOException failure = writeFailure;
-        io.queueApc(() -> routine.completed(failure));
+        writeRoutine = routine;
+        startWrite(null, Frames.encodeError(reason), queueWriteRoutine);
     }
 
     @Override
     public void flushEx(WriteRoutine routine) throws IOException {
         io.checkOwner();
-        startFlush(() -> {
-            IOException failure = flushFailure;
-            io.queueApc(() -> routine.completed(failure));
-        });
+        flushRoutine = routine;
+        startFlush(queueFlushRoutine);
+    }
+
+    /*
+     * A finished operation queues its routine as an APC with the outcome it had when it finished:
+     * the next operation may start, and finish, before the APC runs.
+     */
+    private void queueReadRoutine() {
+        ReadRoutine routine = readRoutine;
+        IOException failure = readFailure;
+        byte[] m = takeMessage();
+        io.queueApc(() -> routine.completed(failure, m));
+    }
+
+    private void queueWriteRoutine() {
+        WriteRoutine routine = writeRoutine;
+        IOException failure = writeFailure;
+        io.queueApc(() -> routine.completed(failure));
+    }
+
+    private void queueFlushRoutine() {
+        WriteRoutine routine = flushRoutine;
+        IOException failure = flushFailure;
+        io.queueApc(() -> routine.completed(failure));
     }
 
     // ---- both

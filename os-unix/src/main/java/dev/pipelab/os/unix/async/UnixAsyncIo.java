@@ -34,7 +34,8 @@ public abstract class UnixAsyncIo {
     private final UnixListener<?> listener;
     private final Queue<UnixAsyncInstance> awaitingClient = new ArrayDeque<>();
     private final Queue<UnixAsyncInstance> gathered = new ArrayDeque<>(); // replies gathered, to send before blocking
-    private final Queue<Runnable> apcs = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Runnable> apcs = new ArrayDeque<>(); // the owning thread's, in order
+    private final Queue<Runnable> remoteApcs = new ConcurrentLinkedQueue<>(); // other threads' (QueueUserAPC)
     private final Queue<UnixEvent> remoteSignals = new ConcurrentLinkedQueue<>();
     private final BitSet signalledInstances = new BitSet();
     private final ByteBuffer readBuffer;
@@ -278,27 +279,25 @@ public abstract class UnixAsyncIo {
     // ---- APCs
 
     final void queueApc(Runnable apc) {
-        apcs.add(apc);
         if (isOwner()) {
+            apcs.add(apc);
             finished++;
         } else {
+            remoteApcs.add(apc);
             wakeup();
         }
     }
 
-    /** Runs the APCs queued before this call; true if any ran. */
+    /** Runs the APCs queued before this call, the owning thread's and then other threads'; true if any ran. */
     final boolean runApcs() {
-        int n = apcs.size();
-        boolean ran = false;
-        for (int i = 0; i < n; i++) {
-            Runnable apc = apcs.poll();
-            if (apc == null) {
-                break;
-            }
-            ran = true;
-            apc.run();
+        for (Runnable apc; (apc = remoteApcs.poll()) != null; ) {
+            apcs.add(apc);
         }
-        return ran;
+        int n = apcs.size();
+        for (int i = 0; i < n; i++) {
+            apcs.poll().run();
+        }
+        return n > 0;
     }
 
     /** Stops accepting and releases the poller. */
