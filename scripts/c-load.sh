@@ -6,10 +6,12 @@
 #   scripts/c-load.sh SERVER CLIENTS [WINDOWS] [WINDOW_MS]
 #     SERVER: c-epoll | netty | an engine key (threaded, overlapped, completion, virtual)
 #     extra arguments for `pipelab serve` (engines only) in SERVE_ARGS, e.g. SERVE_ARGS="--seam nio"
+#     the warm-up before the first window in WARMUP_MS (default 2000)
 #
 # Prints one line per window: replies per second and the server's CPU per message (from /proc),
-# 64-byte messages, one request in flight per client, after a 2 s warm-up. Needs cc and Linux;
-# the jars are built by ./pipelab when missing.
+# 64-byte messages, one request in flight per client, after the warm-up. Needs cc and Linux; the
+# jars are built by ./pipelab when missing. scripts/c-load-ratios.sh repeats it over servers and
+# client counts and gives each server's ratios to c-epoll.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$here/.."
@@ -41,4 +43,4 @@ for _ in $(seq 6000); do # up to 10 minutes: the first ./pipelab builds the jars
   sleep 0.1
 done
 grep '^READY' "$dir/out" || { echo "no READY from $server:" >&2; cat "$dir/out" >&2; exit 1; }
-"$dir/echo_load" "$dir/s.sock" "$clients" 64 2000 "$window_ms" "$windows" "$pid"
+"$dir/echo_load" "$dir/s.sock" "$clients" 64 "${WARMUP_MS:-2000}" "$window_ms" "$windows" "$pid"
