@@ -20,9 +20,8 @@ import dev.pipelab.spi.os.PipeSystem;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
@@ -141,8 +140,7 @@ public final class OverlappedPipeServer implements PipeServer {
     private final ServerCounters counters = new ServerCounters();
     private final List<PipeInst> instances = new ArrayList<>(); // the loop's own
     private final List<OverlappedInstance> handles = new ArrayList<>(); // the wait array
-    private volatile Map<State, Integer> census =
-            new EnumMap<>(State.class); // instances by state, as of the last sweep
+    private volatile int[] census = new int[State.values().length]; // instances by state, as of the last sweep
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private int sessions; // instances with a session
     private int awaitingClient; // instances with a ConnectNamedPipe pending
@@ -393,9 +391,9 @@ public final class OverlappedPipeServer implements PipeServer {
         List<PipeInst> again = List.copyOf(connectAgain);
         connectAgain.clear();
         again.forEach(this::connectToNewClient);
-        Map<State, Integer> byState = new EnumMap<>(State.class);
+        int[] byState = new int[State.values().length];
         for (PipeInst p : instances) {
-            byState.merge(p.state, 1, Integer::sum);
+            byState[p.state.ordinal()]++;
             if (p.session != null) {
                 switch (p.session.due(now)) {
                     case DISCONNECT -> disconnectAndReconnect(p); // the grace period is over
@@ -453,13 +451,13 @@ public final class OverlappedPipeServer implements PipeServer {
 
     @Override
     public String toString() {
-        Map<State, Integer> byState = census;
+        int[] byState = census;
         StringBuilder states = new StringBuilder();
         for (State state : State.values()) {
-            states.append(", ").append(state).append('=').append(byState.getOrDefault(state, 0));
+            states.append(", ").append(state).append('=').append(byState[state.ordinal()]);
         }
         return "OverlappedPipeServer[" + config.address() + ", instances="
-                + byState.values().stream().mapToInt(Integer::intValue).sum() + states + ", " + counters
+                + Arrays.stream(byState).sum() + states + ", " + counters
                 + (failure != null ? ", failed: " + failure : "") + "]";
     }
 

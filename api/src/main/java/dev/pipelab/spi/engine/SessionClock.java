@@ -1,7 +1,8 @@
 package dev.pipelab.spi.engine;
 
 import dev.pipelab.api.PipeServerConfig;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Whether a session is open, when it last sent a request, and since when it is closing: what
@@ -10,9 +11,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SessionClock {
 
+    // A field of its own rather than an AtomicBoolean: a loop's sweep looks at every session's
+    // clock once a tick, and at 10,000 sessions a second object each is 10,000 more cache misses.
+    private static final VarHandle CLOSING;
+
+    static {
+        try {
+            CLOSING = MethodHandles.lookup().findVarHandle(SessionClock.class, "closing", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final long graceNanos;
     private final long idleTimeoutNanos;
-    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile boolean closing;
     private volatile long closingSince;
     private volatile long lastRequestNanos = System.nanoTime();
     private volatile boolean requestedSinceLastLook; // read the clock once a tick, not once a request
@@ -31,7 +44,7 @@ final class SessionClock {
 
     /** The session starts closing: its grace period starts. True the first time only. */
     boolean startClosing() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, false, true)) {
             return false;
         }
         closingSince = System.nanoTime();
@@ -40,7 +53,7 @@ final class SessionClock {
 
     /** How much of the grace period is left at {@code now}: all of it before the session starts closing. */
     java.time.Duration graceLeft(long now) {
-        if (!closing.get()) {
+        if (!closing) {
             return java.time.Duration.ofNanos(graceNanos);
         }
         return java.time.Duration.ofNanos(Math.max(0, graceNanos - (now - closingSince)));
@@ -48,13 +61,16 @@ final class SessionClock {
 
     /** True until the session starts closing. */
     boolean isOpen() {
-        return !closing.get();
+        return !closing;
     }
 
     /** What is due at {@code now}: a forced disconnect after the grace period, an idle close, or nothing. */
     SessionDue due(long now) {
-        if (closing.get()) {
+        if (closing) {
             return now - closingSince > graceNanos ? SessionDue.DISCONNECT : SessionDue.NOTHING;
+        }
+        if (idleTimeoutNanos == 0) {
+            return SessionDue.NOTHING; // no idle timeout: nothing to look at
         }
         if (requestedSinceLastLook) {
             requestedSinceLastLook = false;
