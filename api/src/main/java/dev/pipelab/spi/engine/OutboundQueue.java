@@ -15,6 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe. Blocking waits use a lock and conditions, so they park a virtual thread
  * without pinning its carrier.
+ *
+ * <p>Most of the time a queue holds one frame or none, and a loop engine touches each of
+ * thousands of queues once a message: so the oldest frame has a field of its own, the rest a
+ * deque made only when a second frame waits, and the condition is signalled only while a
+ * writer waits on it; each object fewer on that path is a cache miss fewer per message.
  */
 public final class OutboundQueue {
 
@@ -22,7 +27,9 @@ public final class OutboundQueue {
     private final ServerCounters counters;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<OutboundFrame> frames = new ArrayDeque<>(2); // most hold a frame or two: small while idle
+    private OutboundFrame oldest; // the next frame to write; null when none is queued
+    private ArrayDeque<OutboundFrame> younger; // the frames after it, made when the first of them comes
+    private int writersWaiting; // in awaitFrames
     private long queuedBytes;
     private boolean finished;
 
@@ -61,13 +68,32 @@ public final class OutboundQueue {
             if (bounded && queuedBytes + frame.accountedBytes() > boundBytes) {
                 return Offer.FULL;
             }
-            frames.addLast(frame);
+            add(frame);
             queuedBytes += frame.accountedBytes();
             counters.queued(queuedBytes);
-            changed.signalAll();
+            signalWriters();
             return Offer.QUEUED;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Queues {@code frame} last; under the lock. */
+    private void add(OutboundFrame frame) {
+        if (oldest == null) {
+            oldest = frame; // then younger is empty: the oldest is taken before any younger one
+        } else {
+            if (younger == null) {
+                younger = new ArrayDeque<>();
+            }
+            younger.addLast(frame);
+        }
+    }
+
+    /** Wakes the writers waiting for frames, if any; under the lock. */
+    private void signalWriters() {
+        if (writersWaiting > 0) {
+            changed.signalAll();
         }
     }
 
@@ -89,14 +115,15 @@ public final class OutboundQueue {
                 return false;
             }
             if (dropQueued) {
-                frames.clear();
+                oldest = null;
+                younger = null;
                 queuedBytes = 0;
             }
             OutboundFrame error = OutboundFrame.error(reason);
-            frames.addLast(error);
+            add(error);
             queuedBytes += error.accountedBytes();
             finished = true;
-            changed.signalAll();
+            signalWriters();
             return true;
         } finally {
             lock.unlock();
@@ -108,7 +135,7 @@ public final class OutboundQueue {
         lock.lock();
         try {
             finished = true;
-            changed.signalAll();
+            signalWriters();
         } finally {
             lock.unlock();
         }
@@ -118,7 +145,9 @@ public final class OutboundQueue {
     public OutboundFrame poll() {
         lock.lock();
         try {
-            return frames.pollFirst(); // its bytes stay accounted until written
+            OutboundFrame next = oldest; // its bytes stay accounted until written
+            oldest = younger != null ? younger.pollFirst() : null;
+            return next;
         } finally {
             lock.unlock();
         }
@@ -133,10 +162,15 @@ public final class OutboundQueue {
     public boolean awaitFrames() throws InterruptedException {
         lock.lock();
         try {
-            while (frames.isEmpty() && !finished) {
-                changed.await();
+            writersWaiting++;
+            try {
+                while (oldest == null && !finished) {
+                    changed.await();
+                }
+            } finally {
+                writersWaiting--;
             }
-            return !frames.isEmpty();
+            return oldest != null;
         } finally {
             lock.unlock();
         }
@@ -147,7 +181,7 @@ public final class OutboundQueue {
         lock.lock();
         try {
             queuedBytes -= frame.accountedBytes();
-            changed.signalAll();
+            signalWriters();
         } finally {
             lock.unlock();
         }
@@ -177,7 +211,8 @@ public final class OutboundQueue {
     public String toString() {
         lock.lock();
         try {
-            return "OutboundQueue[frames=" + frames.size() + ", bytes=" + queuedBytes + "/" + boundBytes
+            int frames = oldest == null ? 0 : 1 + (younger != null ? younger.size() : 0);
+            return "OutboundQueue[frames=" + frames + ", bytes=" + queuedBytes + "/" + boundBytes
                     + (finished ? ", finished" : "") + "]";
         } finally {
             lock.unlock();
