@@ -318,6 +318,7 @@ class RenderingTest {
             RunResult.Summary summary) {
         return new RunResult(
                 engine,
+                r.seam(),
                 workload,
                 family,
                 r.clients(),
