@@ -22,11 +22,15 @@ class ComparisonOptionsTest {
             Workload.idle(1000, 10));
 
     private static ComparisonOptions options(ComparisonOptions.Seams seams) {
+        return options(seams, QUICKISH);
+    }
+
+    private static ComparisonOptions options(ComparisonOptions.Seams seams, List<Workload> workloads) {
         return new ComparisonOptions(
                 "pipelab compare",
                 ComparisonOptions.ENGINES,
                 true,
-                QUICKISH,
+                workloads,
                 Duration.ofMillis(100),
                 Duration.ofMillis(100),
                 1,
@@ -83,6 +87,18 @@ class ComparisonOptionsTest {
         assertThat(options.runCount())
                 .as("3 echo-served workloads x 8 servers, 2 others x 4 engines")
                 .isEqualTo(3 * 8 + 2 * 4);
+    }
+
+    @Test
+    void theQuickMatrixOnTwoSeamsIsTwelveRunsMoreThanOnOne() {
+        ComparisonOptions one = options(ComparisonOptions.Seams.only("nio"), Workload.quick());
+        ComparisonOptions two =
+                options(new ComparisonOptions.Seams(List.of("native", "nio"), Map.of(), false), Workload.quick());
+
+        assertThat(one.runCount()).isEqualTo(44);
+        assertThat(two.runCount())
+                .as("overlapped-nio and completion-nio on the six workloads the references run")
+                .isEqualTo(44 + 12);
     }
 
     @Test
