@@ -204,8 +204,8 @@ class CompareCommandTest {
         assertThat(Files.readString(dir.resolve(ComparisonReport.HTML))).contains("overlapped", "virtual", "<table");
         assertThat(Files.readString(dir.resolve(ComparisonReport.MARKDOWN))).contains("| overlapped |", "| virtual |");
         assertThat(Files.readString(dir.resolve(ComparisonReport.CSV)).lines())
-                .anyMatch(l -> l.startsWith("overlapped,echo-c10-64B-pingpong"))
-                .anyMatch(l -> l.startsWith("virtual,echo-c10-64B-pingpong"));
+                .anyMatch(l -> l.startsWith("overlapped," + PREFERRED + ",echo-c10-64B-pingpong"))
+                .anyMatch(l -> l.startsWith("virtual," + PREFERRED + ",echo-c10-64B-pingpong"));
     }
 
     @Test
