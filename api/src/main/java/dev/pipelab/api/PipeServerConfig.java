@@ -125,6 +125,7 @@ public final class PipeServerConfig {
                 case "allowedUsers" -> b.allowedUsers(parseNames(value));
                 case "allowedGroups" -> b.allowedGroups(parseNames(value));
                 case "strategy",
+                        "seam",
                         "handler",
                         "counterFile",
                         "ledgerFile",
@@ -133,7 +134,7 @@ public final class PipeServerConfig {
                     if (rawKey.startsWith("pipelab.")) {
                         throw new IllegalArgumentException("unknown configuration key '" + rawKey + "'; known: "
                                 + "pipe, maxInstances, acceptBacklog, maxMessageBytes, outboundQueueBytes, idleTimeout, "
-                                + "gracePeriod, socketFileMode, allowedUsers, allowedGroups, strategy, handler, counterFile,"
+                                + "gracePeriod, socketFileMode, allowedUsers, allowedGroups, strategy, seam, handler, counterFile,"
                                 + " ledgerFile, ledgerCommit");
                     }
                 }

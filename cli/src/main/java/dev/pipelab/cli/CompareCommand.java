@@ -10,10 +10,14 @@ import dev.pipelab.report.NettyEchoServer;
 import dev.pipelab.report.Progress;
 import dev.pipelab.report.Results;
 import dev.pipelab.report.Workload;
+import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -60,6 +64,26 @@ final class CompareCommand implements Callable<Integer> {
     List<String> engines = new ArrayList<>(ComparisonOptions.ENGINES);
 
     @Option(
+            names = {"--seams", "--seam"},
+            split = ",",
+            paramLabel = "<name>",
+            description = {
+                "OS seams to run the engines on, the first preferred (default: $" + SeamChoice.ENV
+                        + ", else every seam that can run here, preferred first: native,nio on Linux with JDK 22+,"
+                        + " else nio).",
+                "Every engine runs on the first under its plain key; overlapped and completion, whose transport"
+                        + " differs between the seams, run again on each other seam as <engine>-<seam>"
+                        + " (overlapped-nio). The quick matrix runs those rows only where the references run (echo,"
+                        + " churn, idle)."
+            })
+    List<String> seams;
+
+    Map<String, String> environment = System.getenv();
+
+    /** The seams on the class path, the preferred first; a test stands in others. */
+    java.util.function.Supplier<List<PipeSystemProvider>> seamsOnClassPath = PipeSystems::found;
+
+    @Option(
             names = "--workloads",
             split = ",",
             paramLabel = "<name>",
@@ -100,6 +124,43 @@ final class CompareCommand implements Callable<Integer> {
             })
     String driver;
 
+    /**
+     * The seams to run on: {@code --seams}, else {@value SeamChoice#ENV}, else the system property
+     * {@value PipeSystems#SEAM_PROPERTY}, each of which must be
+     * able to run here; else every seam that can, preferred first, noting the ones that would have
+     * been preferred to those but cannot run here. Null when no seam can run here at all.
+     */
+    private ComparisonOptions.Seams seamRows(boolean everyWorkload) {
+        String env = environment.get(SeamChoice.ENV);
+        String property = System.getProperty(PipeSystems.SEAM_PROPERTY, "");
+        List<String> named = seams != null
+                ? seams
+                : env != null && !env.isBlank()
+                        ? List.of(env.split(","))
+                        : !property.isBlank() ? List.of(property) : null;
+        List<PipeSystemProvider> found = seamsOnClassPath.get();
+        if (named != null) {
+            List<String> names = named.stream()
+                    .map(String::strip)
+                    .map(n -> SeamChoice.named(found, n).name()) // "unix" is nio's older name: one row, not two
+                    .distinct()
+                    .toList();
+            return new ComparisonOptions.Seams(names, Map.of(), everyWorkload);
+        }
+        List<PipeSystemProvider> runnable = SeamChoice.runnable(found);
+        if (runnable.isEmpty()) {
+            return null;
+        }
+        Map<String, String> cannotRun = new TreeMap<>();
+        for (PipeSystemProvider p : found) {
+            if (!p.isAvailable() && p.preference() > runnable.get(0).preference()) {
+                cannotRun.put(p.name(), p.unavailabilityCause().orElseThrow());
+            }
+        }
+        return new ComparisonOptions.Seams(
+                runnable.stream().map(PipeSystemProvider::name).toList(), cannotRun, everyWorkload);
+    }
+
     @Override
     public Integer call() throws Exception {
         for (String e : engines) {
@@ -109,9 +170,22 @@ final class CompareCommand implements Callable<Integer> {
                         "unknown engine '" + e + "'; known: " + String.join(", ", ComparisonOptions.ENGINES));
             }
         }
+        ComparisonOptions.Seams seamRows;
+        try {
+            seamRows = seamRows(matrix.full || workloads != null);
+        } catch (SeamChoice.UnknownSeamException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (SeamChoice.UnavailableSeamException e) {
+            spec.commandLine().getErr().printf("pipelab compare: %s%n", e.getMessage());
+            return 1;
+        }
+        // Where no seam can run (no seam for this OS), each engine says why on the automatic choice's terms.
+        PipeSystemProvider preferred = seamRows == null
+                ? PipeSystems.select(seamsOnClassPath.get())
+                : PipeSystems.select(seamsOnClassPath.get(), seamRows.preferred());
         List<String> available = new ArrayList<>();
         for (String e : engines) {
-            PipeServerFactory factory = PipeEngines.factory(e);
+            PipeServerFactory factory = PipeEngines.factory(e, preferred);
             if (factory.isAvailable()) {
                 available.add(e);
             } else {
@@ -161,11 +235,17 @@ final class CompareCommand implements Callable<Integer> {
                 repetitions,
                 out,
                 load,
-                pipes);
+                pipes,
+                seamRows);
         var print = spec.commandLine().getOut();
         print.printf(
-                "%d runs: %d workloads on %s, %s driver%n",
-                options.runCount(), chosen.size(), String.join(", ", options.servers()), load.key());
+                "%d runs: %d workloads on %s, %s driver, seams %s%n",
+                options.runCount(),
+                chosen.size(),
+                String.join(", ", options.servers()),
+                load.key(),
+                String.join(", ", seamRows.names()));
+        seamRows.cannotRun().forEach((seam, why) -> print.printf("seam %s: n/a: %s%n", seam, why));
         if (options.referenceNotRun() != null) {
             print.printf("%s: n/a: %s%n", NettyEchoServer.KEY, options.referenceNotRun());
         }

@@ -9,6 +9,7 @@ import dev.pipelab.api.Session;
 import dev.pipelab.api.handler.AnswerHandler;
 import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.spi.diagnostics.ThreadCensus;
+import dev.pipelab.spi.os.PipeSystemProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +40,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Starts a server on a temporary socket, connects N clients that each send",
             "\"Default message from client.\" and read the answer (the SDK samples' exchange),",
-            "and prints what each engine used. With no --strategy, runs every available engine."
+            "and prints what each engine used. With no --strategy, runs every available engine.",
+            "The seam comes from --seam, else $" + SeamChoice.ENV + ", else the available one of highest"
+                    + " preference."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -50,6 +54,15 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--strategy", paramLabel = "<key>", description = "Run only this engine.")
     String strategy;
+
+    @Option(
+            names = "--seam",
+            paramLabel = "<name>",
+            description = "OS seam the engines run on: native (Linux, JDK 22+) or nio (default: the preferred one"
+                    + " that can run here).")
+    String seam;
+
+    Map<String, String> environment = System.getenv();
 
     @Option(
             names = "--clients",
@@ -64,9 +77,20 @@ final class DemoCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "--clients must be between 1 and 2000, was " + clients);
         }
+        PipeSystemProvider pipeSystems;
+        try {
+            pipeSystems = SeamChoice.choose(seam, environment.get(SeamChoice.ENV));
+        } catch (SeamChoice.UnknownSeamException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (SeamChoice.UnavailableSeamException e) {
+            spec.commandLine().getErr().printf("pipelab demo: %s%n", e.getMessage());
+            return 1;
+        }
         List<String> keys = strategy != null ? List.of(strategy) : PipeEngines.keys();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("PipeLab demo: %d clients, each sends \"%s\" and reads the answer%n%n", clients, CLIENT_MESSAGE);
+        out.printf(
+                "PipeLab demo: %d clients, each sends \"%s\" and reads the answer; seam %s%n%n",
+                clients, CLIENT_MESSAGE, pipeSystems.name());
         out.printf(
                 "%-11s %8s %9s %7s %17s %16s %16s %9s%n",
                 "engine",
@@ -80,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         int failures = 0;
         int ran = 0;
         for (String key : keys) {
-            PipeServerFactory factory = PipeEngines.factory(key);
+            PipeServerFactory factory = PipeEngines.factory(key, pipeSystems);
             if (!factory.isAvailable()) {
                 out.printf(
                         "%-11s not available: %s%n",

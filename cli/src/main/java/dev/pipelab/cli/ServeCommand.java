@@ -7,6 +7,7 @@ import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.handler.BuiltInHandlers;
 import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.ledger.LedgerHandler;
+import dev.pipelab.spi.os.PipeSystemProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,13 +30,15 @@ import sun.misc.Signal;
         mixinStandardHelpOptions = true,
         description = {
             "Serves clients at a pipe until interrupted (Ctrl-C or SIGTERM), then closes gracefully.",
-            "Prints a line with READY and the endpoint once clients can connect."
+            "Prints a line once clients can connect: READY <strategy> <endpoint> handler=<handler> seam=<seam>."
         },
         footer = {
             "",
             "The strategy comes from --strategy, else $PIPELAB_STRATEGY, else the config file's 'strategy'," + " else '"
                     + ServeCommand.DEFAULT_STRATEGY + "'.",
-            "The config file is a properties file with the keys pipe, strategy, handler, counterFile,"
+            "The seam comes from --seam, else $" + SeamChoice.ENV + ", else the config file's 'seam', else the"
+                    + " available one of highest preference (native on Linux with JDK 22+, else nio).",
+            "The config file is a properties file with the keys pipe, strategy, seam, handler, counterFile,"
                     + " ledgerFile, ledgerCommit, maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout,"
                     + " gracePeriod, socketFileMode."
         })
@@ -58,6 +61,13 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "<key>",
             description = "Engine: threaded, overlapped, completion or virtual.")
     String strategy;
+
+    @Option(
+            names = "--seam",
+            paramLabel = "<name>",
+            description = "OS seam the engine runs on: native (Linux, JDK 22+) or nio (default: the preferred one"
+                    + " that can run here).")
+    String seam;
 
     @Option(
             names = "--pipe",
@@ -118,7 +128,16 @@ final class ServeCommand implements Callable<Integer> {
             builder.maxMessageBytes(maxMessageBytes);
         }
         String key = firstOf(strategy, environment.get(STRATEGY_ENV), property(file, "strategy"), DEFAULT_STRATEGY);
-        PipeServerFactory factory = PipeEngines.factory(key);
+        PipeSystemProvider pipeSystems;
+        try {
+            pipeSystems = SeamChoice.choose(seam, environment.get(SeamChoice.ENV), property(file, "seam"));
+        } catch (SeamChoice.UnknownSeamException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (SeamChoice.UnavailableSeamException e) {
+            spec.commandLine().getErr().printf("pipelab serve: %s%n", e.getMessage());
+            return 1;
+        }
+        PipeServerFactory factory = PipeEngines.factory(key, pipeSystems);
         if (!factory.isAvailable()) {
             spec.commandLine()
                     .getErr()
@@ -130,7 +149,7 @@ final class ServeCommand implements Callable<Integer> {
         PipeServerConfig config = builder.build();
         PipeHandler pipeHandler = handler(file, factory, config);
         try {
-            serve(key, factory, config, pipeHandler);
+            serve(key, pipeSystems.name(), factory, config, pipeHandler);
         } finally {
             if (pipeHandler instanceof AutoCloseable closeable) {
                 closeable.close(); // after the server: the ledger answers what is queued, then closes its file
@@ -162,7 +181,8 @@ final class ServeCommand implements Callable<Integer> {
                 counterFile != null ? counterFile : counter != null ? Path.of(counter) : null);
     }
 
-    private void serve(String key, PipeServerFactory factory, PipeServerConfig config, PipeHandler pipeHandler)
+    private void serve(
+            String key, String seamName, PipeServerFactory factory, PipeServerConfig config, PipeHandler pipeHandler)
             throws java.io.IOException, InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         for (String signal : new String[] {"INT", "TERM"}) {
@@ -174,7 +194,10 @@ final class ServeCommand implements Callable<Integer> {
             watcher.start();
         }
         try (PipeServer server = factory.create(config, pipeHandler).start()) {
-            spec.commandLine().getOut().printf("READY %s %s handler=%s%n", key, server.address(), pipeHandler);
+            // seam= last: the handler's description may hold spaces (the ledger's does), the seam's name never
+            spec.commandLine()
+                    .getOut()
+                    .printf("READY %s %s handler=%s seam=%s%n", key, server.address(), pipeHandler, seamName);
             spec.commandLine().getOut().flush();
             stop.await();
             spec.commandLine().getOut().printf("stopping %s: %s%n", key, server.stats());

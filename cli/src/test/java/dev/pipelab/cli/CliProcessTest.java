@@ -2,7 +2,10 @@ package dev.pipelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +70,7 @@ class CliProcessTest {
                 .redirectOutput(dir.resolve("out-" + n).toFile())
                 .redirectError(dir.resolve("err-" + n).toFile());
         pb.environment().remove("PIPELAB_STRATEGY");
+        pb.environment().remove(SeamChoice.ENV);
         pb.environment().putAll(env);
         Process p = pb.start();
         processes.add(p);
@@ -105,7 +109,10 @@ class CliProcessTest {
         Process serve =
                 pipelab("serve", "--strategy", strategy, "--pipe", socket.toString(), "--max-message-bytes", "16");
         String ready = firstLine(serve);
-        assertThat(ready).startsWith("READY " + strategy + " " + socket);
+        assertThat(ready)
+                .startsWith("READY " + strategy + " " + socket + " handler=echo")
+                .as("the seam chosen by itself: the available one of highest preference")
+                .endsWith(" seam=" + PipeSystems.select().name());
 
         Result sent = finish(pipelab("send", "--pipe", socket.toString(), "hello", "second message"));
         assertThat(sent.exit()).as(sent.err()).isZero();
@@ -142,6 +149,46 @@ class CliProcessTest {
         assertThat(sent.out().strip()).isEqualTo("Default answer from server");
         serve.destroy();
         assertThat(finish(serve).exit()).isZero();
+    }
+
+    /**
+     * The seam, as the strategy: {@code --seam} beats {@code PIPELAB_SEAM}, which beats the config
+     * file's {@code seam}, which beats the automatic choice; the READY line names the one the
+     * engine runs on. Needs two seams that can run here (native and nio: Linux, JDK 22+).
+     */
+    @ParameterizedTest(name = "seam from the {0}")
+    @ValueSource(strings = {"config", "environment", "flag"})
+    void theSeamComesFromTheFlagTheEnvironmentOrTheConfigFile(String source) throws Exception {
+        PipeSystemProvider nativeSeam = PipeSystems.named("native");
+        assumeTrue(
+                nativeSeam.isAvailable(),
+                () -> "needs the native seam beside nio: "
+                        + nativeSeam.unavailabilityCause().orElseThrow());
+        Path socket = dir.resolve("seam.sock");
+        Path config = dir.resolve("seam.properties");
+        Files.writeString(config, "pipe=" + socket + "\nstrategy=overlapped\nseam=nio\n");
+        java.util.Map<String, String> env =
+                source.equals("config") ? java.util.Map.of() : java.util.Map.of(SeamChoice.ENV, "native");
+        Process serve = source.equals("flag")
+                ? pipelab(env, "serve", "--config", config.toString(), "--seam", "nio")
+                : pipelab(env, "serve", "--config", config.toString());
+        String expected = source.equals("environment") ? "native" : "nio";
+        assertThat(firstLine(serve)).startsWith("READY overlapped " + socket).endsWith(" seam=" + expected);
+        Result sent = finish(pipelab("send", "--pipe", socket.toString(), "over " + expected));
+        assertThat(sent.out().strip()).isEqualTo("over " + expected);
+        serve.destroy();
+        assertThat(finish(serve).exit()).isZero();
+    }
+
+    @Test
+    void aConfigFileNamingASeamThatCannotRunHereFailsWithItsCause() throws Exception {
+        assumeTrue(!System.getProperty("os.name").startsWith("Windows"), "here the Windows seam can run");
+        Path config = dir.resolve("windows.properties");
+        Files.writeString(config, "pipe=" + dir.resolve("w.sock") + "\nseam=windows\n");
+        Result serve = finish(pipelab("serve", "--config", config.toString()));
+        assertThat(serve.exit()).isEqualTo(1);
+        assertThat(serve.err()).startsWith("pipelab serve: seam windows: not available: this is ");
+        assertThat(serve.out()).doesNotContain("READY");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -195,7 +242,8 @@ class CliProcessTest {
     void withoutASeamForThisOsEveryCommandSaysNotAvailableAndWhy() throws Exception {
         String withoutUnixSeam = java.util.Arrays.stream(
                         System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(entry -> !entry.contains("os-unix"))
+                // the native seam too, which stands on the Unix seam's classes (and would claim Linux)
+                .filter(entry -> !entry.contains("os-unix") && !entry.contains("os-linux"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         // every seam found says why it cannot run: the stand-in OS, and Windows (the jar is there too)
         String why = "not available: test-os: " + NoSeamForThisOs.CAUSE + "; windows: this is "

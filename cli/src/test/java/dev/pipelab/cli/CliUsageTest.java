@@ -76,6 +76,53 @@ class CliUsageTest {
     }
 
     @Test
+    void anUnknownSeamIsAUsageErrorNamingTheSeamsOnTheClassPath() {
+        for (String command : new String[] {"serve", "demo", "compare"}) {
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            String[] args = command.equals("serve")
+                    ? new String[] {"serve", "--seam", "epoll", "--pipe", "/tmp/pipelab-never.sock"}
+                    : command.equals("demo")
+                            ? new String[] {"demo", "--seam", "epoll"}
+                            : new String[] {"compare", "--seam", "epoll", "--out", "/tmp/pipelab-never-report"};
+            assertThat(run(args)).as(command).isEqualTo(2);
+            assertThat(err.toString())
+                    .as(command)
+                    .contains("unknown seam 'epoll'; seams on the class path: ")
+                    .contains("nio")
+                    .contains("windows (not available: ")
+                    .contains("Usage: pipelab " + command);
+        }
+        assertThat(java.nio.file.Path.of("/tmp/pipelab-never-report")).doesNotExist();
+    }
+
+    @Test
+    void aSeamThatCannotRunHereFailsWithItsCause() {
+        // The Windows seam's jar is on the class path everywhere; off Windows it says why it cannot run.
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                System.getProperty("os.name").startsWith("Windows"), "here the Windows seam can run");
+        String cause = "seam windows: not available: this is " + System.getProperty("os.name") + ", not Windows";
+        assertThat(run("serve", "--seam", "windows", "--pipe", "/tmp/pipelab-never.sock"))
+                .isEqualTo(1);
+        assertThat(err.toString()).startsWith("pipelab serve: " + cause).contains("seams that can run here: ");
+        assertThat(run("demo", "--seam", "windows")).isEqualTo(1);
+        assertThat(err.toString()).contains("pipelab demo: " + cause);
+        assertThat(run("compare", "--seams", "nio,windows", "--out", "/tmp/pipelab-never-report"))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("pipelab compare: " + cause);
+        assertThat(java.nio.file.Path.of("/tmp/pipelab-never-report")).doesNotExist();
+        assertThat(out.toString()).doesNotContain("READY");
+    }
+
+    @Test
+    void demoRunsOnTheSeamItIsGivenAndSaysWhich() {
+        assertThat(run("demo", "--seam", "nio", "--strategy", "completion", "--clients", "2"))
+                .as("stderr: %s", err)
+                .isZero();
+        assertThat(out.toString()).contains("; seam nio").containsPattern("completion +2 +2 +0");
+    }
+
+    @Test
     void helpExitsZero() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("serve").contains("send").contains("demo");

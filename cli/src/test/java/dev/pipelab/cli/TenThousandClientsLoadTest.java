@@ -13,6 +13,8 @@ import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.report.DriverReport;
 import dev.pipelab.report.WorkloadDriver;
 import dev.pipelab.spi.diagnostics.ThreadCensus;
+import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,15 +22,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * 10,000 concurrent clients per engine, each exchanging five messages, every reply checked byte
- * for byte: nothing lost, and every thread and socket released after close. The server runs in
+ * 10,000 concurrent clients per engine and OS seam (nio, and native where it can run), each
+ * exchanging five messages, every reply checked byte for byte: nothing lost, and every thread and
+ * socket released after close. The server runs in
  * this JVM, so its threads and descriptors can be counted; the clients run in a driver process
  * of their own, so that each process stays within its open-file limit.
  */
@@ -43,13 +48,20 @@ class TenThousandClientsLoadTest {
     @TempDir
     Path dir;
 
-    static List<String> engines() {
-        return PipeEngines.keys();
+    /** Every engine on each seam: nio, and native (where it cannot run, its cases skip and say why). */
+    static Stream<Arguments> enginesOnEachSeam() {
+        return Stream.of("nio", "native")
+                .flatMap(seam -> PipeEngines.keys().stream().map(key -> Arguments.of(key, seam)));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
-    void servesTenThousandClientsAtOnceAndReleasesEverything(String key) throws Exception {
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("enginesOnEachSeam")
+    void servesTenThousandClientsAtOnceAndReleasesEverything(String key, String seamName) throws Exception {
+        PipeSystemProvider seam = PipeSystems.named(seamName);
+        assumeTrue(
+                seam.isAvailable(),
+                () -> "the " + seamName + " seam cannot run here: "
+                        + seam.unavailabilityCause().orElseThrow());
         UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         assumeTrue(
                 os.getMaxFileDescriptorCount() >= CLIENTS + 2_000,
@@ -62,14 +74,14 @@ class TenThousandClientsLoadTest {
                 .build();
         long descriptorsBefore = os.getOpenFileDescriptorCount();
         PipeServer server =
-                PipeEngines.factory(key).create(config, new EchoHandler()).start();
+                PipeEngines.factory(key, seam).create(config, new EchoHandler()).start();
         DriverReport result;
         try {
             result = drive(server);
         } finally {
             server.close();
         }
-        assertThat(result.errors()).as("%s: %s", key, result).isZero();
+        assertThat(result.errors()).as("%s on %s: %s", key, seamName, result).isZero();
         assertThat(result.connected()).isEqualTo(CLIENTS);
         assertThat(result.windows())
                 .singleElement()

@@ -54,6 +54,7 @@ public final class ComparisonRunner {
                     missing.put(reference, why);
                 }
             }
+            missing.putAll(options.seamRowsNotRun());
             if (options.workloads().stream().anyMatch(w -> options.serversFor(w).contains(CEpollEchoServer.KEY))) {
                 tools = Files.createTempDirectory("pipelab-compare-c-");
                 CEpollEchoServer.Build built = CEpollEchoServer.build(tools);
@@ -98,15 +99,22 @@ public final class ComparisonRunner {
 
     private RunResult runOne(String server, Workload workload, Path cEchoServer) throws InterruptedException {
         Path dir = null;
+        String seam = options.seamOf(server);
         try {
             dir = Files.createTempDirectory("pipelab-compare-");
-            try (ServerProcess process =
-                    ServerProcess.start(server, workload, dir, options.pipes(), cEchoServer, READY_TIMEOUT)) {
+            try (ServerProcess process = ServerProcess.start(
+                    ComparisonOptions.engineOf(server),
+                    seam,
+                    workload,
+                    dir,
+                    options.pipes(),
+                    cEchoServer,
+                    READY_TIMEOUT)) {
                 DriverReport report = drive(process, workload, dir);
-                return RunResult.of(server, workload, report, process.stop(STOP_TIMEOUT));
+                return RunResult.of(server, process.seam(), workload, report, process.stop(STOP_TIMEOUT));
             }
         } catch (IOException e) {
-            return RunResult.failed(server, workload, e.getMessage());
+            return RunResult.failed(server, seam, workload, e.getMessage());
         } finally {
             deleteTree(dir);
         }

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /** {@code results.csv}: one row per measured window of every run, so every number can be re-analysed. */
 final class CsvReport {
 
-    static final String HEADER = "server,workload,clients,connections,window,messages,seconds,messages_per_second,"
+    static final String HEADER = "server,seam,workload,clients,connections,window,messages,seconds,messages_per_second,"
             + "p50_us,p99_us,p999_us,server_cpu_seconds,cpu_us_per_message,fairness,slowest_share,peak_rss_kb,"
             + "peak_threads,kb_per_connection,heap_kb_per_connection,errors";
 
@@ -27,10 +27,16 @@ final class CsvReport {
         return csv.toString();
     }
 
+    /** The run's seam; empty for a reference (and in results from before there were two seams). */
+    private static String seam(RunResult r) {
+        return r.seam() != null ? r.seam() : "";
+    }
+
     private static String row(RunResult r, int index, DriverReport.Window w) {
         List<Object> cells = w == null
                 ? List.of(
                         r.engine(),
+                        seam(r),
                         r.workload(),
                         r.clients(),
                         r.connections(),
@@ -52,6 +58,7 @@ final class CsvReport {
                         r.errors())
                 : List.of(
                         r.engine(),
+                        seam(r),
                         r.workload(),
                         r.clients(),
                         r.connections(),

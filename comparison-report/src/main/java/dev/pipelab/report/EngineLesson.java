@@ -10,7 +10,8 @@ import java.util.Map;
  * What each server is, for the report's lessons: its thread model in a sentence, and the size
  * of its code, counted from the source tree when the report runs inside a PipeLab checkout.
  *
- * @param server the engine key, or {@code netty}
+ * @param server the server's row: an engine key, an engine on a further seam ({@code overlapped-nio}), or a
+ *     reference
  * @param className its class
  * @param threadModel its thread model in one sentence
  * @param lines lines of its class's source file, 0 when the source was not found
@@ -61,7 +62,14 @@ public record EngineLesson(String server, String className, String threadModel, 
     }
 
     private static EngineLesson of(String server, Path sourceRoot) {
-        String[] known = KNOWN.getOrDefault(server, new String[] {"", "(no description)"});
+        String engine = ComparisonOptions.engineOf(server); // overlapped-nio: overlapped's code, another seam
+        String[] known = KNOWN.getOrDefault(engine, new String[] {"", "(no description)"});
+        if (!engine.equals(server)) {
+            String seam = server.substring(engine.length() + 1);
+            known = new String[] {
+                known[0], known[1] + " Here on the " + seam + " seam: the same code, another transport."
+            };
+        }
         Path source = Path.of(known[0]);
         String className = source.getFileName().toString().replace(".java", ""); // a C file keeps its .c
         int lines = 0;

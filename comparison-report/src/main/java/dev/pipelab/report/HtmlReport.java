@@ -12,7 +12,7 @@ import java.util.function.ToDoubleFunction;
 final class HtmlReport {
 
     private static final List<String> COLORS =
-            List.of("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#7f7f7f", "#ff7f0e", "#8c564b");
+            List.of("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#7f7f7f", "#ff7f0e", "#8c564b", "#17becf", "#bcbd22");
 
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1240px;margin:2em auto;
@@ -53,6 +53,8 @@ final class HtmlReport {
         html.append("<h2>Workloads</h2>\n<p>")
                 .append(escape(ReportTables.RUN_NOTE))
                 .append("</p>\n");
+        ReportTables.seamNote(results)
+                .ifPresent(n -> html.append("<p>").append(escape(n)).append("</p>\n"));
         for (String workload : results.workloads()) {
             html.append("<h3>").append(escape(workload)).append("</h3>\n");
             table(html, ReportTables.RUN_HEADER, ReportTables.runRows(results, workload), false);

@@ -22,6 +22,7 @@ final class MarkdownReport {
         md.append("\n## Performance goals\n\n");
         table(md, ReportTables.GOAL_HEADER, ReportTables.goalRows(results));
         md.append("\n## Workloads\n\n").append(ReportTables.RUN_NOTE).append('\n');
+        ReportTables.seamNote(results).ifPresent(n -> md.append('\n').append(n).append('\n'));
         for (String workload : results.workloads()) {
             md.append("\n### ").append(workload).append("\n\n");
             table(md, ReportTables.RUN_HEADER, ReportTables.runRows(results, workload));

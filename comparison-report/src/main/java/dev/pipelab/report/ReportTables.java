@@ -9,6 +9,7 @@ final class ReportTables {
     /** The heading of a workload's table. */
     static final List<String> RUN_HEADER = List.of(
             "server",
+            "seam",
             "msg/s",
             "p50 us",
             "p99 us",
@@ -29,7 +30,25 @@ final class ReportTables {
             + " garbage; for the idle workloads, what the idle clients alone add to a server already warm with its"
             + " busy ones.";
 
+    /** What the seam column means, said once above the tables of a comparison whose engines ran on more than one seam. */
+    static final String SEAM_NOTE = "seam: the OS seam the engine ran on, as its server's READY line named it."
+            + " native: raw Linux system calls through java.lang.foreign, epoll edge-triggered, for the overlapped"
+            + " and completion styles (its blocking style, which threaded and virtual use, is NIO's); nio: the JDK's"
+            + " AF_UNIX channels and a Selector. A row <engine>-<seam> (overlapped-nio) is that engine again on"
+            + " another seam: the same strategy, another transport. Only the engines whose transport differs between"
+            + " the seams get such a row.";
+
     private ReportTables() {}
+
+    /** The note on the seam column, when the engines ran on more than one seam. */
+    static java.util.Optional<String> seamNote(Results results) {
+        long seams = results.runs().stream()
+                .map(RunResult::seam)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .count();
+        return seams > 1 ? java.util.Optional.of(SEAM_NOTE) : java.util.Optional.empty();
+    }
 
     /** One row per server that ran {@code workload}: medians with the range over repetitions. */
     static List<List<String>> runRows(Results results, String workload) {
@@ -41,6 +60,7 @@ final class ReportTables {
             RunResult.Summary s = r.summary();
             rows.add(List.of(
                     r.engine(),
+                    r.seam() != null ? r.seam() : "-",
                     Format.spread(s.messagesPerSecond()),
                     Format.spread(s.p50Micros()),
                     Format.spread(s.p99Micros()),
@@ -56,9 +76,19 @@ final class ReportTables {
         return rows;
     }
 
-    /** Notes below a workload's table: a reference that could not run it, end-of-run checks and error samples. */
+    /**
+     * Notes below a workload's table: a reference that could not run it, an engine's row on a seam
+     * that cannot run here, end-of-run checks and error samples.
+     */
     static List<String> runNotes(Results results, String workload) {
         List<String> notes = new ArrayList<>();
+        for (var missing : results.missing().entrySet()) {
+            String row = missing.getKey();
+            String engine = ComparisonOptions.engineOf(row);
+            if (!engine.equals(row) && results.run(engine, workload).isPresent()) {
+                notes.add(row + ": n/a: " + missing.getValue());
+            }
+        }
         for (String reference : ComparisonOptions.REFERENCES) {
             if (results.servers().contains(reference)
                     && results.run(reference, workload).isEmpty()) {

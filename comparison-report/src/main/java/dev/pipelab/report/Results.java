@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param settings warm-up and windows
  * @param servers the servers compared, engines first and the references last
  * @param missing servers that could not run on this machine, each with why (the C limit server
- *     without a C compiler, say); they have no runs
+ *     without a C compiler, say, or {@code overlapped-native} where the native seam cannot run);
+ *     they have no runs
  * @param lessons for each engine, what it is and what its code costs
  * @param runs every run, workloads in order, servers in order within each
  */

@@ -8,7 +8,10 @@ import java.util.function.ToDoubleFunction;
  * One server on one workload: what the driver measured in each window, and the medians and
  * spreads over those windows that the report shows.
  *
- * @param engine the engine key, or {@code netty}
+ * @param engine the server's row: an engine key ({@code overlapped}), an engine on a further seam
+ *     ({@code overlapped-nio}), or a reference ({@code netty}, {@code c-epoll})
+ * @param seam the OS seam the engine ran on, as its READY line named it; null for a reference, for
+ *     a run that never got that far, and in results written before there were two seams
  * @param workload the workload's name
  * @param family the workload's family (its name without the client count), one chart line per engine
  * @param clients busy clients
@@ -25,6 +28,7 @@ import java.util.function.ToDoubleFunction;
  */
 public record RunResult(
         String engine,
+        String seam,
         String workload,
         String family,
         int clients,
@@ -76,7 +80,7 @@ public record RunResult(
     }
 
     /** The result of a run the driver completed; {@code stopProblem} is null when the server stopped cleanly. */
-    static RunResult of(String engine, Workload workload, DriverReport report, String stopProblem) {
+    static RunResult of(String engine, String seam, Workload workload, DriverReport report, String stopProblem) {
         List<String> samples = new java.util.ArrayList<>(report.errorSamples());
         long errors = report.errors();
         if (stopProblem != null) {
@@ -93,6 +97,7 @@ public record RunResult(
                 : Math.max(0, report.loaded().liveHeapKb() - report.before().liveHeapKb()) / (double) measured;
         return new RunResult(
                 engine,
+                seam,
                 workload.name(),
                 workload.family(),
                 workload.clients(),
@@ -109,9 +114,10 @@ public record RunResult(
     }
 
     /** A run that produced no measurement at all, because {@code why}. */
-    static RunResult failed(String engine, Workload workload, String why) {
+    static RunResult failed(String engine, String seam, Workload workload, String why) {
         return new RunResult(
                 engine,
+                seam,
                 workload.name(),
                 workload.family(),
                 workload.clients(),

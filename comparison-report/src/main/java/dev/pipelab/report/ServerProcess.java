@@ -22,17 +22,23 @@ import java.util.concurrent.TimeoutException;
  * or the C epoll server). Started, it has printed its READY line; {@link #stop} asks it to stop and
  * expects a clean exit 0: with SIGTERM where pipes are AF_UNIX sockets, else (Windows, where
  * {@link Process#destroy} terminates at once) by closing its standard input, which {@code serve
- * --stop-when-stdin-closes} takes as the same request; {@link #close} kills whatever is left.
+ * --stop-when-stdin-closes} takes as the same request; {@link #close} kills whatever is left. An
+ * engine is started on the OS seam asked for ({@code serve --seam}), and its READY line must name
+ * that seam ({@code READY overlapped /path handler=echo seam=nio}), or the start fails.
  */
 final class ServerProcess implements AutoCloseable {
 
     /** The CLI's main class; named, not linked, because the CLI depends on this module. */
     static final String PIPELAB_MAIN = "dev.pipelab.cli.PipeLabCommand";
 
+    /** The seam an engine's READY line names: its last word. */
+    private static final java.util.regex.Pattern READY_SEAM = java.util.regex.Pattern.compile(" seam=(\\S+)$");
+
     private final Process process;
     private final String pipe;
     private final Path errors;
     private final boolean stopsByStdin;
+    private String seam; // set once, from the READY line, before start returns
 
     private ServerProcess(Process process, String pipe, Path errors, boolean stopsByStdin) {
         this.process = process;
@@ -61,10 +67,27 @@ final class ServerProcess implements AutoCloseable {
     /**
      * Starts {@code engine} (an engine key, {@link NettyEchoServer#KEY} or {@link CEpollEchoServer#KEY})
      * for {@code workload} in {@code dir}, where pipes are of kind {@code pipes}; {@code cEchoServer}
-     * is the built C server, or null.
+     * is the built C server, or null. An engine runs on its default seam.
      */
     static ServerProcess start(
             String engine, Workload workload, Path dir, PipeAddress.Kind pipes, Path cEchoServer, Duration readyTimeout)
+            throws IOException, InterruptedException {
+        return start(engine, null, workload, dir, pipes, cEchoServer, readyTimeout);
+    }
+
+    /**
+     * As {@link #start(String, Workload, Path, PipeAddress.Kind, Path, Duration)}, an engine on
+     * the OS seam called {@code seam} (null: its default; a reference has none), which its READY
+     * line must name.
+     */
+    static ServerProcess start(
+            String engine,
+            String seam,
+            Workload workload,
+            Path dir,
+            PipeAddress.Kind pipes,
+            Path cEchoServer,
+            Duration readyTimeout)
             throws IOException, InterruptedException {
         String pipe = endpoint(pipes, dir);
         List<String> command = new ArrayList<>();
@@ -95,6 +118,9 @@ final class ServerProcess implements AutoCloseable {
                     workload.kind() == Workload.Kind.LEDGER_PER_REQUEST ? "per-request" : "group",
                     "--max-instances",
                     Integer.toString(Math.max(255, workload.connections()))));
+            if (seam != null) {
+                command.addAll(List.of("--seam", seam));
+            }
             if (stopsByStdin(pipes)) {
                 command.add("--stop-when-stdin-closes");
             }
@@ -104,8 +130,12 @@ final class ServerProcess implements AutoCloseable {
                 new ProcessBuilder(command).redirectError(errors.toFile()).start();
         ServerProcess server =
                 new ServerProcess(process, pipe, errors, stopsByStdin(pipes) && !engine.equals(NettyEchoServer.KEY));
+        boolean isEngine = !engine.equals(NettyEchoServer.KEY) && !engine.equals(CEpollEchoServer.KEY);
         try {
-            server.awaitReady(readyTimeout);
+            String ready = server.awaitReady(readyTimeout);
+            if (isEngine) {
+                server.seam = seamOf(ready, seam);
+            }
         } catch (IOException | RuntimeException | InterruptedException e) {
             server.close();
             throw e;
@@ -113,7 +143,22 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    /**
+     * The seam {@code ready}, an engine's READY line, names; it must be {@code asked} when that is
+     * not null: a server on another seam than the row says would be measured under a wrong name.
+     */
+    static String seamOf(String ready, String asked) throws IOException {
+        java.util.regex.Matcher m = READY_SEAM.matcher(ready);
+        if (!m.find()) {
+            throw new IOException("the server's READY line names no seam: " + ready);
+        }
+        if (asked != null && !m.group(1).equals(asked)) {
+            throw new IOException("asked for seam " + asked + ", the server runs on seam " + m.group(1) + ": " + ready);
+        }
+        return m.group(1);
+    }
+
+    private String awaitReady(Duration timeout) throws IOException, InterruptedException {
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread reader = new Thread(
                 () -> {
@@ -134,7 +179,7 @@ final class ServerProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IOException("no READY from the server within " + timeout + stderrTail());
         } catch (ExecutionException e) {
@@ -144,6 +189,11 @@ final class ServerProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The seam its READY line named, or null for a reference. */
+    String seam() {
+        return seam;
     }
 
     /** The endpoint it listens on, as {@code --pipe} takes it. */

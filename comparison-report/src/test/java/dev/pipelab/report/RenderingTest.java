@@ -62,9 +62,10 @@ class RenderingTest {
     @Test
     void markdownHasATableRowPerRun() {
         String md = MarkdownReport.render(results);
-        assertThat(md).contains("## Summary", "## Performance goals", "| server | msg/s |");
+        assertThat(md).contains("## Summary", "## Performance goals", "| server | seam | msg/s |");
         long rows = md.lines()
-                .filter(l -> l.matches("\\| (threaded|overlapped|completion|virtual|netty) \\| [0-9].*"))
+                .filter(l ->
+                        l.matches("\\| (threaded|overlapped|completion|virtual|netty) \\| (native|nio|-) \\| [0-9].*"))
                 .count();
         assertThat(rows).isEqualTo(results.runs().size());
     }
@@ -284,6 +285,72 @@ class RenderingTest {
     }
 
     @Test
+    void anEngineOnAFurtherSeamHasItsOwnRowRatiosAndGoals() {
+        List<RunResult> runs = new java.util.ArrayList<>();
+        for (RunResult r : results.runs()) {
+            boolean engine = !ComparisonOptions.REFERENCES.contains(r.engine());
+            runs.add(onSeam(r, r.engine(), engine ? "native" : null));
+            if (r.engine().equals("overlapped")) {
+                runs.add(onSeam(r, "overlapped-nio", "nio"));
+            }
+        }
+        List<String> servers = new java.util.ArrayList<>(results.servers());
+        servers.add(servers.indexOf("overlapped") + 1, "overlapped-nio");
+        Results twoSeams = rebuilt(results, servers, results.missing(), runs);
+
+        String md = MarkdownReport.render(twoSeams);
+        assertThat(md)
+                .contains("| overlapped | native | ", "| overlapped-nio | nio | ", "| netty | - | ")
+                .contains(ReportTables.SEAM_NOTE);
+        assertThat(CsvReport.render(twoSeams).lines()).anyMatch(l -> l.startsWith("overlapped-nio,nio,"));
+        assertThat(String.join("\n", ReportTables.runNotes(twoSeams, "echo-c1000-64B-pingpong")))
+                .contains("against netty: ")
+                .contains("overlapped-nio ");
+        List<Findings.Goal> goals = new Findings(twoSeams).goals();
+        assertThat(goals)
+                .filteredOn(g -> g.goal().startsWith("overlapped-nio at or above Netty"))
+                .singleElement()
+                .satisfies(g -> {
+                    assertThat(g.goal()).endsWith("(on the nio seam)");
+                    assertThat(g.measured()).contains("msg/s vs netty: echo-");
+                    assertThat(g.verdict()).isNotEqualTo("not measured");
+                });
+        assertThat(goals)
+                .filteredOn(g -> g.goal().startsWith("overlapped at or above Netty"))
+                .singleElement()
+                .satisfies(g -> assertThat(g.goal()).endsWith("(on the native seam)"));
+        assertThat(EngineLesson.of(List.of("overlapped-nio"), null))
+                .singleElement()
+                .satisfies(l -> {
+                    assertThat(l.className()).isEqualTo("OverlappedPipeServer");
+                    assertThat(l.threadModel()).contains("Here on the nio seam");
+                });
+        assertThat(MarkdownReport.render(results))
+                .as("results from before there were seams: a dash, no note")
+                .contains("| overlapped | - | ")
+                .doesNotContain(ReportTables.SEAM_NOTE);
+    }
+
+    private static RunResult onSeam(RunResult r, String engine, String seam) {
+        return new RunResult(
+                engine,
+                seam,
+                r.workload(),
+                r.family(),
+                r.clients(),
+                r.connections(),
+                r.errors(),
+                r.errorSamples(),
+                r.verdict(),
+                r.peakRssKb(),
+                r.peakThreads(),
+                r.kbPerConnection(),
+                r.heapKbPerConnection(),
+                r.windows(),
+                r.summary());
+    }
+
+    @Test
     void everyFileIsWritten() throws Exception {
         ComparisonReport.write(results, dir);
         for (String file : new String[] {
@@ -318,6 +385,7 @@ class RenderingTest {
             RunResult.Summary summary) {
         return new RunResult(
                 engine,
+                r.seam(),
                 workload,
                 family,
                 r.clients(),

@@ -28,6 +28,15 @@ public final class PipeSystems {
     }
 
     /**
+     * Every seam on the class path, available or not, in the order {@link #select()} considers
+     * them: highest {@link PipeSystemProvider#preference() preference} first, equal ones by name.
+     * What a user may name, and what {@code compare} runs its rows on.
+     */
+    public static List<PipeSystemProvider> found() {
+        return byPreference(Found.all());
+    }
+
+    /**
      * The seam on the class path called {@code wanted} (as a user names it: {@code --seam},
      * {@code PIPELAB_SEAM}, the config key {@code seam}); an unavailable provider saying why if
      * it cannot run here or there is none of that name.
@@ -57,10 +66,7 @@ public final class PipeSystems {
      * unavailable provider naming each cause.
      */
     public static PipeSystemProvider select(List<PipeSystemProvider> found) {
-        List<PipeSystemProvider> sorted = new ArrayList<>(found);
-        sorted.sort(Comparator.comparingInt(PipeSystemProvider::preference)
-                .reversed()
-                .thenComparing(PipeSystemProvider::name));
+        List<PipeSystemProvider> sorted = byPreference(found);
         for (PipeSystemProvider p : sorted) {
             if (p.isAvailable()) {
                 return p;
@@ -75,6 +81,14 @@ public final class PipeSystems {
                 .map(p -> p.name() + ": " + p.unavailabilityCause().orElseThrow())
                 .toList();
         return unavailable("none", String.join("; ", causes));
+    }
+
+    private static List<PipeSystemProvider> byPreference(List<PipeSystemProvider> found) {
+        List<PipeSystemProvider> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator.comparingInt(PipeSystemProvider::preference)
+                .reversed()
+                .thenComparing(PipeSystemProvider::name));
+        return sorted;
     }
 
     /** A provider that always offers {@code seam}: for tests and for scripted seams. */

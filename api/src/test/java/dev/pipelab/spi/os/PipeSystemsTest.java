@@ -62,5 +62,12 @@ class PipeSystemsTest {
     @Test
     void findsTheSeamsOnTheClassPath() {
         assertThat(PipeSystems.select().name()).isEqualTo("names-only");
+        assertThat(PipeSystems.found())
+                .as("every seam found, in the order select() considers them")
+                .extracting(PipeSystemProvider::name)
+                .contains("names-only")
+                .isSortedAccordingTo(java.util.Comparator.comparingInt(
+                                (String n) -> -PipeSystems.named(n).preference())
+                        .thenComparing(n -> n));
     }
 }
