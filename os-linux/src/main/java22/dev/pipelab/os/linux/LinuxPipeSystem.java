@@ -4,7 +4,9 @@ import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.os.unix.UnixPipeSystemProvider;
 import dev.pipelab.os.unix.async.UnixCompletionPipe;
+import dev.pipelab.os.unix.async.UnixListener;
 import dev.pipelab.os.unix.async.UnixOverlappedPipe;
+import dev.pipelab.os.unix.blocking.UnixNamedPipe;
 import dev.pipelab.spi.os.ClientEnd;
 import dev.pipelab.spi.os.CompletionPipe;
 import dev.pipelab.spi.os.NamedPipe;
@@ -48,7 +50,7 @@ final class LinuxPipeSystem implements PipeSystem {
 
     @Override
     public NamedPipe createNamedPipe(PipeServerConfig config) throws IOException {
-        return nio.createNamedPipe(config);
+        return new UnixNamedPipe<>(UnixListener.claim(config, LinuxSocketListener::bind), socket -> socket);
     }
 
     @Override

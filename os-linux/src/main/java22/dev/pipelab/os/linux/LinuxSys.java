@@ -50,6 +50,8 @@ final class LinuxSys {
     static final int EPOLLET = 1 << 31;
     static final int EFD_NONBLOCK = SOCK_NONBLOCK;
     static final int EFD_CLOEXEC = SOCK_CLOEXEC;
+    static final int SHUT_RD = 0;
+    static final int SHUT_WR = 1;
 
     static final int EINTR = 4;
     static final int EAGAIN = 11;
@@ -59,6 +61,9 @@ final class LinuxSys {
     static final int EADDRINUSE = 98;
     static final int ECONNABORTED = 103;
     static final int ECONNRESET = 104;
+    static final int ENOTCONN = 107;
+    static final int ECONNREFUSED = 111;
+    static final int EINPROGRESS = 115;
 
     /** The architecture this process runs on, as the struct layouts need it. */
     static final boolean X86_64 = isX86(System.getProperty("os.arch", ""));
@@ -131,6 +136,8 @@ final class LinuxSys {
             handle("getpwuid_r", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
     private static final MethodHandle GETGRGID_R =
             handle("getgrgid_r", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+    private static final MethodHandle SHUTDOWN = critical("shutdown", false, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle CONNECT = handle("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
 
     private LinuxSys() {}
 
@@ -172,6 +179,9 @@ final class LinuxSys {
             case EADDRINUSE -> "EADDRINUSE";
             case ECONNABORTED -> "ECONNABORTED";
             case ECONNRESET -> "ECONNRESET";
+            case ENOTCONN -> "ENOTCONN";
+            case ECONNREFUSED -> "ECONNREFUSED";
+            case EINPROGRESS -> "EINPROGRESS";
             case 105 -> "ENOBUFS";
             default -> "errno " + errno;
         };
@@ -363,6 +373,24 @@ final class LinuxSys {
                 return entry.get(ADDRESS, 0).reinterpret(Long.MAX_VALUE).getString(0);
             }
             return Integer.toUnsignedString(id);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** shutdown(fd, how): {@link #SHUT_RD} or {@link #SHUT_WR}; it returns at once. */
+    static int shutdown(Errno e, int fd, int how) {
+        try {
+            return (int) SHUTDOWN.invokeExact(e.state, fd, how);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** connect(fd, addr) of a non-blocking AF_UNIX socket, which connects at once or fails (EAGAIN: backlog full). */
+    static int connect(Errno e, int fd, MemorySegment addr) {
+        try {
+            return (int) CONNECT.invokeExact(e.state, fd, addr, (int) addr.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }

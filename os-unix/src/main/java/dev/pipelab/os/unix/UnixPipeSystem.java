@@ -4,6 +4,7 @@ import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.os.unix.async.UnixCompletionPipe;
 import dev.pipelab.os.unix.async.UnixOverlappedPipe;
+import dev.pipelab.os.unix.blocking.UnixNamedPipe;
 import dev.pipelab.spi.os.ClientEnd;
 import dev.pipelab.spi.os.CompletionPipe;
 import dev.pipelab.spi.os.NamedPipe;
@@ -57,7 +58,7 @@ final class UnixPipeSystem implements PipeSystem {
 
     @Override
     public NamedPipe createNamedPipe(PipeServerConfig config) throws IOException {
-        return new UnixNamedPipe(UnixServerChannel.claim(config));
+        return new UnixNamedPipe<>(UnixServerChannel.claim(config), UnixChannelStream::new);
     }
 
     @Override
