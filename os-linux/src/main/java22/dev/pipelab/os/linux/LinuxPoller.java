@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * lost (see {@link LinuxSocket}).
  *
  * <p>One poller serves every socket of the process while any is open: each socket retains it
- * when it opens and releases it when its descriptor is closed; the last release stops the
- * thread, joins it and closes the epoll instance, and the next socket starts a new one. So the
+ * when it opens and releases it when its descriptor is closed; the last release wakes the
+ * thread through an eventfd and joins it, the thread closes the epoll instance as it ends, and
+ * the next socket starts a new poller. So the
  * poller holds nothing while nothing is open, and no thread outlives the last socket.
  *
  * <p>epoll data is the socket's descriptor and a generation, and the poller finds the socket in
@@ -57,7 +58,6 @@ final class LinuxPoller {
     private final LinuxSys.Errno errno = new LinuxSys.Errno(arena); // the poller thread's
     private final LinuxSys.Errno stopErrno = new LinuxSys.Errno(arena);
     private final MemorySegment events = arena.allocate(LinuxSys.EPOLL_EVENT_BYTES * MAX_EVENTS, 8);
-    private final MemorySegment wakeWord = arena.allocate(JAVA_LONG);
     private final MemorySegment wakeOne = arena.allocate(JAVA_LONG); // 1, what release() writes
     private final AtomicReferenceArray<AtomicReferenceArray<LinuxSocket>> pages = new AtomicReferenceArray<>(PAGES);
     private final AtomicInteger users = new AtomicInteger(1); // 0: stopping, for good
@@ -137,28 +137,47 @@ final class LinuxPoller {
         }
     }
 
-    /** One socket less; the last stops the thread and closes the epoll instance. */
+    /** One socket less; the last stops the thread, which closes the epoll instance as it ends. */
     void release() {
         if (users.decrementAndGet() != 0) {
             return;
         }
         CURRENT.compareAndSet(this, null);
         stopping = true;
+        // The one write to the eventfd: the thread ends when it reads it, and only then closes
+        // the eventfd, so that this write never reaches a descriptor number reused meanwhile.
         LinuxSys.write(stopErrno, wakeFd, wakeOne, 8);
-        // Joined, so that no PipeLab thread is left once the last socket is closed; the poller
-        // only unparks, so it ends within one pass over the events it holds.
-        try {
-            if (!thread.join(STOP_WAIT)) {
-                log.warn("{} did not stop within {}; its epoll instance stays open", thread.getName(), STOP_WAIT);
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("interrupted while stopping {}; its epoll instance stays open", thread.getName());
+        if (Thread.currentThread() == thread) {
             return;
         }
-        LinuxSys.close(stopErrno, wakeFd);
-        LinuxSys.close(stopErrno, epfd);
+        // Joined, so that no PipeLab thread is left once the last socket is closed. The poller
+        // only unparks, so it ends within one pass over the events it holds; an interrupt (the
+        // threaded engine interrupts its acceptor as it stops) must not cut the wait short.
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                log.warn("{} did not stop within {}", thread.getName(), STOP_WAIT);
+                break;
+            }
+            try {
+                thread.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null && !thread.isAlive()) {
+            closeDescriptors(stopErrno); // it ended by failing, before it could read the wake
+        }
+    }
+
+    private void closeDescriptors(LinuxSys.Errno e) {
+        LinuxSys.close(e, wakeFd);
+        LinuxSys.close(e, epfd);
     }
 
     /** A generation for a new socket, which tells its events from those of an earlier socket on the same descriptor. */
@@ -210,8 +229,9 @@ final class LinuxPoller {
     }
 
     private void pollLoop() {
+        boolean stopped = false;
         try {
-            while (!stopping) {
+            while (!stopped) {
                 int n = LinuxSys.epollWait(errno, epfd, events, MAX_EVENTS, -1);
                 if (n < 0) {
                     if (errno.value() == LinuxSys.EINTR) {
@@ -220,7 +240,7 @@ final class LinuxPoller {
                     throw new IOException(errno.describe("epoll_wait"));
                 }
                 for (int i = 0; i < n; i++) {
-                    dispatch(i * LinuxSys.EPOLL_EVENT_BYTES);
+                    stopped |= dispatch(i * LinuxSys.EPOLL_EVENT_BYTES);
                 }
             }
         } catch (Throwable t) {
@@ -229,13 +249,16 @@ final class LinuxPoller {
             log.error("{} failed; the sockets it served fail", thread.getName(), t);
             wakeAll();
         }
+        if (stopped) {
+            closeDescriptors(errno); // no socket is left, and release() wrote its wake
+        }
     }
 
-    private void dispatch(long at) {
+    /** Hands one event to its socket; true for the wake of {@link #release()}, the last. */
+    private boolean dispatch(long at) {
         long data = events.get(JAVA_LONG_UNALIGNED, at + LinuxSys.EPOLL_EVENT_DATA);
         if (data == WAKE) {
-            LinuxSys.read(errno, wakeFd, wakeWord, 8); // release() wrote it: the loop sees stopping
-            return;
+            return stopping; // only release() writes to the eventfd, once
         }
         int fd = (int) data;
         AtomicReferenceArray<LinuxSocket> page = pages.get(fd >>> PAGE_BITS);
@@ -243,6 +266,7 @@ final class LinuxPoller {
         if (socket != null && socket.generation() == (int) (data >>> 32)) {
             socket.ready(events.get(JAVA_INT, at));
         }
+        return false;
     }
 
     private void wakeAll() {
