@@ -68,8 +68,13 @@ final class LinuxPoller {
     private LinuxPoller(int epfd, int wakeFd) {
         this.epfd = epfd;
         this.wakeFd = wakeFd;
-        this.thread = new Thread(this::pollLoop, "pipelab-native-poller-" + THREADS.incrementAndGet());
-        thread.setDaemon(true); // it holds nothing a JVM exit could lose
+        // A daemon that inherits nothing from whichever thread happened to start it: it holds
+        // nothing a JVM exit could lose, and keeps nothing of its starter alive.
+        this.thread = Thread.ofPlatform()
+                .name("pipelab-native-poller-" + THREADS.incrementAndGet())
+                .daemon(true)
+                .inheritInheritableThreadLocals(false)
+                .unstarted(this::pollLoop);
         wakeOne.set(JAVA_LONG, 0, 1L);
     }
 

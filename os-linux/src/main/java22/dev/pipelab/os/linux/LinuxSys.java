@@ -19,8 +19,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Every system call of the native seam, one downcall handle each, and the structs they take,
  * laid out for this machine's ABI (x86-64 or aarch64 Linux). Calls that return at once (recv,
- * send, sendmsg, accept4 and epoll_ctl on non-blocking descriptors, epoll_wait with a timeout of
- * 0, the eventfd's read and write) are {@link Linker.Option#critical critical}: no thread-state
+ * send, sendmsg, accept4, shutdown and epoll_ctl on non-blocking descriptors, epoll_wait with a
+ * timeout of 0, the eventfd's read and write) are {@link Linker.Option#critical critical}: no thread-state
  * transition, and recv and send may read and write a Java array directly. A call that can block
  * (epoll_wait with a timeout) is not, so that the GC can run while it waits. errno is captured by
  * the linker ({@link Linker.Option#captureCallState}) into a segment the caller owns, as the C
