@@ -5,6 +5,7 @@
 module dev.pipelab.os.linux {
     requires transitive dev.pipelab.api;
     requires dev.pipelab.os.unix;
+    requires org.slf4j;
 
     provides dev.pipelab.spi.os.PipeSystemProvider with
             dev.pipelab.os.linux.LinuxPipeSystemProvider;

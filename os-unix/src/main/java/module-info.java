@@ -8,6 +8,9 @@ module dev.pipelab.os.unix {
     // The overlapped and completion styles over any transport: the native Linux seam shares them.
     exports dev.pipelab.os.unix.async to
             dev.pipelab.os.linux;
+    // The blocking style over any stream: the native Linux seam shares it too.
+    exports dev.pipelab.os.unix.blocking to
+            dev.pipelab.os.linux;
 
     provides dev.pipelab.spi.os.PipeSystemProvider with
             dev.pipelab.os.unix.UnixPipeSystemProvider;

@@ -8,21 +8,23 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Offers the native Linux seam through {@link java.util.ServiceLoader}: the overlapped and
- * completion styles on raw system calls (socket, bind, listen, accept4, epoll edge-triggered,
- * recv, send, SO_PEERCRED, eventfd) through {@code java.lang.foreign}, final since JDK 22. It is
- * available on Linux on x86-64 and aarch64 with JDK 22 or newer, and there it is preferred to
+ * Offers the native Linux seam through {@link java.util.ServiceLoader}: every I/O style of the
+ * seam on raw system calls (socket, bind, listen, accept4, connect, epoll edge-triggered, recv,
+ * send, shutdown, SO_PEERCRED, eventfd) through {@code java.lang.foreign}, final since JDK 22. It
+ * is available on Linux on x86-64 and aarch64 with JDK 22 or newer, and there it is preferred to
  * the NIO seam; elsewhere it says why not, and the NIO seam serves.
  *
  * <p><b>What runs on what.</b> Under {@code seam=native}, the {@code overlapped} and
- * {@code completion} engines run on epoll. The blocking style, which the {@code threaded} and
- * {@code virtual} engines use, is the NIO seam's, on the JDK's channels: a virtual thread in a
- * blocking downcall would pin its carrier for as long as the call blocks, where a blocking JDK
- * channel parks it on the JDK's own poller; and a platform thread per client gains nothing from
- * raw calls worth a second blocking implementation. Names, and the client's end, are the NIO
- * seam's too. So a READY line that says {@code seam=native} for {@code threaded} or
- * {@code virtual} means the native seam was chosen, and those engines use its blocking style,
- * which is NIO's.
+ * {@code completion} engines run on an epoll instance of their server's, driven by their loop
+ * thread. The blocking style, which the {@code threaded} and {@code virtual} engines use, and
+ * the client's end run on non-blocking descriptors whose calls never block in the kernel: a call
+ * that would block (accept4, recv or send says EAGAIN) parks the calling thread, and one
+ * process-wide poller thread, on an edge-triggered epoll instance, unparks it. A virtual thread
+ * blocked in a downcall would pin its carrier for as long as the call blocks; parked this way it
+ * leaves its carrier free, as a blocking JDK channel does on the JDK's own poller, so the virtual
+ * engine gains the raw calls without pinning. Names ({@code resolve}), the socket file's rules
+ * and the framing of the blocking style are the NIO seam's ({@code os-unix}), shared.
+ * {@code docs/NATIVE-SEAM.md} tells how parking and waking work.
  *
  * <p><b>Two releases in one module.</b> This class is compiled for release 21, like the rest of
  * PipeLab, so that it loads and answers on JDK 21 without touching a class of the

@@ -28,6 +28,15 @@ final class LinuxListenSocket implements UnixListener.Socket<Integer> {
 
     /** socket, bind and listen at {@code path}; the binder of {@link UnixListener#claim}. */
     static LinuxListenSocket bind(Path path, int backlog) throws IOException {
+        return new LinuxListenSocket(listen(path, backlog), Arena.ofAuto());
+    }
+
+    /**
+     * socket, bind and listen at {@code path}: a listening descriptor, non-blocking, which the
+     * caller owns; on failure, none, and an exception as the JDK throws it for the same errno.
+     * The blocking style's listener ({@link LinuxSocket#listening}) starts from it too.
+     */
+    static int listen(Path path, int backlog) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             LinuxSys.Errno e = new LinuxSys.Errno(arena);
             MemorySegment addr = LinuxSys.sockaddr(arena, path.toString());
@@ -49,7 +58,7 @@ final class LinuxListenSocket implements UnixListener.Socket<Integer> {
                     default -> new SocketException(why);
                 };
             }
-            return new LinuxListenSocket(fd, Arena.ofAuto());
+            return fd;
         }
     }
 

@@ -4,7 +4,10 @@ import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.os.unix.UnixPipeSystemProvider;
 import dev.pipelab.os.unix.async.UnixCompletionPipe;
+import dev.pipelab.os.unix.async.UnixListener;
 import dev.pipelab.os.unix.async.UnixOverlappedPipe;
+import dev.pipelab.os.unix.blocking.UnixConnects;
+import dev.pipelab.os.unix.blocking.UnixNamedPipe;
 import dev.pipelab.spi.os.ClientEnd;
 import dev.pipelab.spi.os.CompletionPipe;
 import dev.pipelab.spi.os.NamedPipe;
@@ -14,9 +17,10 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The native seam: the overlapped and completion styles on epoll through raw system calls; the
- * blocking style, names and the client's end on the NIO seam's JDK channels (see
- * {@link LinuxPipeSystemProvider} for why).
+ * The native seam: the overlapped and completion styles on an epoll instance per server, the
+ * blocking style and the client's end on descriptors that park their callers on the
+ * {@link LinuxPoller}, all through raw system calls; names are the NIO seam's (see
+ * {@link LinuxPipeSystemProvider}).
  */
 final class LinuxPipeSystem implements PipeSystem {
 
@@ -33,7 +37,8 @@ final class LinuxPipeSystem implements PipeSystem {
 
     @Override
     public String describe() {
-        return "AF_UNIX sockets (epoll through java.lang.foreign; blocking style on JDK channels)";
+        return "AF_UNIX sockets (raw system calls through java.lang.foreign: overlapped and completion on an epoll"
+                + " loop, blocking style and client end parking on a native epoll poller)";
     }
 
     @Override
@@ -43,12 +48,12 @@ final class LinuxPipeSystem implements PipeSystem {
 
     @Override
     public ClientEnd connectClient(PipeAddress address, Duration timeout) throws IOException {
-        return nio.connectClient(address, timeout);
+        return UnixConnects.connectWaiting(address, timeout, LinuxClientEnd::tryConnect);
     }
 
     @Override
     public NamedPipe createNamedPipe(PipeServerConfig config) throws IOException {
-        return nio.createNamedPipe(config);
+        return new UnixNamedPipe<>(UnixListener.claim(config, LinuxSocketListener::bind), socket -> socket);
     }
 
     @Override

@@ -19,8 +19,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Every system call of the native seam, one downcall handle each, and the structs they take,
  * laid out for this machine's ABI (x86-64 or aarch64 Linux). Calls that return at once (recv,
- * send, accept4 and epoll_ctl on non-blocking descriptors, epoll_wait with a timeout of
- * 0, the eventfd's read and write) are {@link Linker.Option#critical critical}: no thread-state
+ * send, accept4, shutdown and epoll_ctl on non-blocking descriptors, epoll_wait with a timeout
+ * of 0, the eventfd's read and write) are {@link Linker.Option#critical critical}: no thread-state
  * transition, and recv and send may read and write a Java array directly. A call that can block
  * (epoll_wait with a timeout) is not, so that the GC can run while it waits. errno is captured by
  * the linker ({@link Linker.Option#captureCallState}) into a segment the caller owns, as the C
@@ -30,8 +30,8 @@ import java.nio.charset.StandardCharsets;
  * <p>No sendmsg: a gathered reply is already one run of bytes. An iovec can only point at native
  * memory (a critical call pins a Java array for the call's length only, and only when it is an
  * argument, not inside a struct), and the replies are Java arrays the handler made; so they are
- * copied once anyway, into the instance's outbound buffer, and one send of that buffer is all a
- * sendmsg of them would be, one descriptor walk less.
+ * copied once anyway (into the instance's outbound buffer, or a blocking socket's gather buffer),
+ * and one send of that buffer is all a sendmsg of them would be, one descriptor walk less.
  *
  * <p>Each method returns what the C function returns; -1 means failure, and {@link Errno#value()}
  * then says why.
@@ -57,6 +57,8 @@ final class LinuxSys {
     static final int EPOLLET = 1 << 31;
     static final int EFD_NONBLOCK = SOCK_NONBLOCK;
     static final int EFD_CLOEXEC = SOCK_CLOEXEC;
+    static final int SHUT_RD = 0;
+    static final int SHUT_WR = 1;
 
     static final int EINTR = 4;
     static final int EAGAIN = 11;
@@ -66,6 +68,9 @@ final class LinuxSys {
     static final int EADDRINUSE = 98;
     static final int ECONNABORTED = 103;
     static final int ECONNRESET = 104;
+    static final int ENOTCONN = 107;
+    static final int ECONNREFUSED = 111;
+    static final int EINPROGRESS = 115;
 
     /** The architecture this process runs on, as the struct layouts need it. */
     static final boolean X86_64 = isX86(System.getProperty("os.arch", ""));
@@ -122,6 +127,8 @@ final class LinuxSys {
             handle("getpwuid_r", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
     private static final MethodHandle GETGRGID_R =
             handle("getgrgid_r", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+    private static final MethodHandle SHUTDOWN = critical("shutdown", false, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle CONNECT = handle("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
 
     private LinuxSys() {}
 
@@ -163,6 +170,9 @@ final class LinuxSys {
             case EADDRINUSE -> "EADDRINUSE";
             case ECONNABORTED -> "ECONNABORTED";
             case ECONNRESET -> "ECONNRESET";
+            case ENOTCONN -> "ENOTCONN";
+            case ECONNREFUSED -> "ECONNREFUSED";
+            case EINPROGRESS -> "EINPROGRESS";
             case 105 -> "ENOBUFS";
             default -> "errno " + errno;
         };
@@ -345,6 +355,24 @@ final class LinuxSys {
                 return entry.get(ADDRESS, 0).reinterpret(Long.MAX_VALUE).getString(0);
             }
             return Integer.toUnsignedString(id);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** shutdown(fd, how): {@link #SHUT_RD} or {@link #SHUT_WR}; it returns at once. */
+    static int shutdown(Errno e, int fd, int how) {
+        try {
+            return (int) SHUTDOWN.invokeExact(e.state, fd, how);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** connect(fd, addr) of a non-blocking AF_UNIX socket, which connects at once or fails (EAGAIN: backlog full). */
+    static int connect(Errno e, int fd, MemorySegment addr) {
+        try {
+            return (int) CONNECT.invokeExact(e.state, fd, addr, (int) addr.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }

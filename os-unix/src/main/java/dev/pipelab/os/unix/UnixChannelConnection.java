@@ -74,7 +74,7 @@ final class UnixChannelConnection implements UnixConnection {
 
     @Override
     public PeerIdentity peer() {
-        return UnixPipeInstance.peerOf(channel);
+        return UnixChannelStream.peerOf(channel);
     }
 
     @Override

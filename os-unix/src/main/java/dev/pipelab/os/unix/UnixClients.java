@@ -2,6 +2,7 @@ package dev.pipelab.os.unix;
 
 import dev.pipelab.api.PipeAddress;
 import dev.pipelab.os.unix.async.UnixErrno;
+import dev.pipelab.os.unix.blocking.UnixConnects;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -37,14 +38,11 @@ public final class UnixClients {
             return channel;
         } catch (IOException e) {
             channel.close();
-            return switch (UnixErrno.ofConnect(e, address.path())) {
-                case EAGAIN -> null;
-                case ECONNREFUSED -> throw new ConnectException("no PipeLab server is listening at " + address);
-                case ENOENT -> throw new ConnectException("no PipeLab server at " + address + " (no such socket file)");
-                case EACCES ->
-                    throw new ConnectException("not allowed to connect to " + address + ": permission denied");
-                default -> throw e;
-            };
+            IOException refusal = UnixConnects.refusal(UnixErrno.ofConnect(e, address.path()), address, e);
+            if (refusal == null) {
+                return null;
+            }
+            throw refusal;
         } catch (RuntimeException e) {
             channel.close();
             throw e;

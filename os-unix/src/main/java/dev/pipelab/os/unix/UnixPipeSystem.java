@@ -4,16 +4,16 @@ import dev.pipelab.api.PipeAddress;
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.os.unix.async.UnixCompletionPipe;
 import dev.pipelab.os.unix.async.UnixOverlappedPipe;
+import dev.pipelab.os.unix.blocking.UnixConnects;
+import dev.pipelab.os.unix.blocking.UnixNamedPipe;
 import dev.pipelab.spi.os.ClientEnd;
 import dev.pipelab.spi.os.CompletionPipe;
 import dev.pipelab.spi.os.NamedPipe;
 import dev.pipelab.spi.os.OverlappedPipe;
 import dev.pipelab.spi.os.PipeSystem;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The seam on Linux and macOS: a pipe name is an AF_UNIX stream socket at a path, an instance a
@@ -23,9 +23,6 @@ final class UnixPipeSystem implements PipeSystem {
 
     /** The one instance: it holds no state. */
     static final UnixPipeSystem INSTANCE = new UnixPipeSystem();
-
-    /** How long a client waits before it tries a busy server again, as WaitNamedPipe would wait. */
-    private static final long BUSY_RETRY_NANOS = Duration.ofMillis(5).toNanos();
 
     private UnixPipeSystem() {}
 
@@ -41,23 +38,15 @@ final class UnixPipeSystem implements PipeSystem {
 
     @Override
     public ClientEnd connectClient(PipeAddress address, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            SocketChannel channel = UnixClients.tryConnect(address);
-            if (channel != null) {
-                return UnixClientEnd.over(channel);
-            }
-            // every instance busy and the backlog full (ERROR_PIPE_BUSY): wait and try again
-            if (System.nanoTime() - deadline >= 0) {
-                throw new SocketTimeoutException("server at " + address + " stayed busy for " + timeout);
-            }
-            LockSupport.parkNanos(BUSY_RETRY_NANOS);
-        }
+        return UnixConnects.connectWaiting(address, timeout, a -> {
+            SocketChannel channel = UnixClients.tryConnect(a);
+            return channel == null ? null : UnixClientEnd.over(channel);
+        });
     }
 
     @Override
     public NamedPipe createNamedPipe(PipeServerConfig config) throws IOException {
-        return new UnixNamedPipe(UnixServerChannel.claim(config));
+        return new UnixNamedPipe<>(UnixServerChannel.claim(config), UnixChannelStream::new);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.pipelab.os.unix;
+package dev.pipelab.os.unix.blocking;
 
 import dev.pipelab.api.PeerIdentity;
 import dev.pipelab.api.protocol.FrameDecoder;
@@ -7,19 +7,16 @@ import dev.pipelab.os.unix.async.UnixListener;
 import dev.pipelab.spi.os.PipeInstance;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.util.OptionalLong;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One blocking instance: {@code connect} is accept, {@code readMessage} reads and decodes until
- * a frame is whole. Blocking channel calls park a virtual thread instead of its carrier, so the
- * same instance serves both thread-per-client engines.
+ * a frame is whole. The stream's calls park a virtual thread instead of its carrier (the JDK's
+ * channels on its poller, the native seam's descriptors on its own), so the same instance serves
+ * both thread-per-client engines.
  */
-final class UnixPipeInstance implements PipeInstance {
+final class UnixPipeInstance<C> implements PipeInstance {
 
     private static final Logger log = LoggerFactory.getLogger(UnixPipeInstance.class);
     /** What a connection reads with at first: enough for small messages, little for an idle client to hold. */
@@ -29,34 +26,25 @@ final class UnixPipeInstance implements PipeInstance {
     /** Messages up to this size are written with their header from one buffer. */
     private static final int ONE_BUFFER_WRITE_BYTES = 16 * 1024;
 
-    private final UnixListener<SocketChannel> listener;
+    private final UnixListener<C> listener;
+    private final UnixStream.Opener<C> opener;
     private final FrameDecoder decoder;
     private ByteBuffer readBuffer = ByteBuffer.allocate(FIRST_READ_BUFFER_BYTES).flip();
-    private volatile SocketChannel channel;
+    private volatile UnixStream stream;
     private volatile boolean readCancelled;
     private PeerIdentity peer = PeerIdentity.UNKNOWN;
 
-    UnixPipeInstance(UnixListener<SocketChannel> listener, int maxMessageBytes) {
+    UnixPipeInstance(UnixListener<C> listener, UnixStream.Opener<C> opener, int maxMessageBytes) {
         this.listener = listener;
+        this.opener = opener;
         this.decoder = FrameDecoder.forServer(maxMessageBytes);
     }
 
     @Override
     public void connect() throws IOException {
-        SocketChannel accepted = listener.acceptWaiting();
-        channel = accepted;
-        peer = peerOf(accepted);
-    }
-
-    static PeerIdentity peerOf(SocketChannel channel) {
-        try {
-            UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return new PeerIdentity(
-                    principal.user().getName(), principal.group().getName(), OptionalLong.empty());
-        } catch (IOException | UnsupportedOperationException e) {
-            log.debug("no peer credentials: {}", e.toString());
-            return PeerIdentity.UNKNOWN;
-        }
+        UnixStream accepted = opener.open(listener.acceptWaiting());
+        stream = accepted;
+        peer = accepted.peer();
     }
 
     @Override
@@ -66,14 +54,14 @@ final class UnixPipeInstance implements PipeInstance {
 
     @Override
     public byte[] readMessage() throws IOException {
-        SocketChannel ch = connected();
+        UnixStream s = connected();
         while (!readCancelled) {
             byte[] message = decoder.decode(readBuffer);
             if (message != null) {
                 return message;
             }
             readBuffer.clear();
-            int n = ch.read(readBuffer);
+            int n = s.read(readBuffer);
             readBuffer.flip();
             if (n == readBuffer.capacity() && n < GROWN_READ_BUFFER_BYTES) {
                 // the read filled the buffer, so more was likely waiting: read in larger steps from now on
@@ -107,14 +95,10 @@ final class UnixPipeInstance implements PipeInstance {
     }
 
     private void writeFully(ByteBuffer[] buffers) throws IOException {
-        SocketChannel ch = connected();
+        UnixStream s = connected();
         ByteBuffer last = buffers[buffers.length - 1];
         while (last.hasRemaining() || buffers[0].hasRemaining()) {
-            if (buffers.length == 1) {
-                ch.write(last);
-            } else {
-                ch.write(buffers);
-            }
+            s.write(buffers);
         }
     }
 
@@ -127,10 +111,10 @@ final class UnixPipeInstance implements PipeInstance {
     @Override
     public void cancelRead() {
         readCancelled = true;
-        SocketChannel ch = channel;
-        if (ch != null && ch.isOpen()) {
+        UnixStream s = stream;
+        if (s != null && s.isOpen()) {
             try {
-                ch.shutdownInput(); // wakes a thread blocked in read: it sees end-of-stream
+                s.shutdownInput(); // wakes a thread blocked in read: it sees end-of-stream
             } catch (IOException e) {
                 log.debug("shutdownInput: {}", e.toString());
             }
@@ -139,27 +123,27 @@ final class UnixPipeInstance implements PipeInstance {
 
     @Override
     public void close() {
-        SocketChannel ch = channel;
-        if (ch != null) {
+        UnixStream s = stream;
+        if (s != null) {
             try {
-                ch.close();
+                s.close();
             } catch (IOException e) {
                 log.debug("close: {}", e.toString());
             }
         }
     }
 
-    private SocketChannel connected() {
-        SocketChannel ch = channel;
-        if (ch == null) {
+    private UnixStream connected() {
+        UnixStream s = stream;
+        if (s == null) {
             throw new IllegalStateException("instance is not connected to a client");
         }
-        return ch;
+        return s;
     }
 
     @Override
     public String toString() {
-        SocketChannel ch = channel;
-        return "UnixPipeInstance[" + (ch == null ? "unconnected" : ch.isOpen() ? "connected " + peer : "closed") + "]";
+        UnixStream s = stream;
+        return "UnixPipeInstance[" + (s == null ? "unconnected" : s.isOpen() ? "connected " + peer : "closed") + "]";
     }
 }
