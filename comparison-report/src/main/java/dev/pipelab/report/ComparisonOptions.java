@@ -43,11 +43,11 @@ public record ComparisonOptions(
 
     /**
      * The engines whose transport differs between the seams, so that each seam after the first
-     * adds a row of theirs ({@code overlapped-nio}): under the native seam the overlapped and
-     * completion styles run on epoll through raw system calls, while its blocking style, which
-     * threaded and virtual use, is the NIO seam's. The one place to change when that does.
+     * adds a row of theirs ({@code overlapped-nio}): all four, since the native seam serves every
+     * style on raw system calls (the loops on epoll, the blocking calls parked on its poller). The
+     * one place to change when a seam leaves an engine's transport as another seam's.
      */
-    public static final List<String> SEAM_DEPENDENT = List.of("overlapped", "completion");
+    public static final List<String> SEAM_DEPENDENT = ENGINES;
 
     /**
      * The OS seams the engines run on. Every engine runs on the first under its plain key

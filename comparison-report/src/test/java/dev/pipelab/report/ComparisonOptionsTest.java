@@ -47,11 +47,13 @@ class ComparisonOptionsTest {
         assertThat(options.servers())
                 .containsExactly(
                         "threaded",
+                        "threaded-nio",
                         "overlapped",
                         "overlapped-nio",
                         "completion",
                         "completion-nio",
                         "virtual",
+                        "virtual-nio",
                         "netty",
                         "c-epoll");
         assertThat(options.seamOf("overlapped")).isEqualTo("native");
@@ -85,20 +87,20 @@ class ComparisonOptionsTest {
             assertThat(options.serversFor(w)).as(w.name()).contains("overlapped", "completion", "threaded");
         }
         assertThat(options.runCount())
-                .as("3 echo-served workloads x 8 servers, 2 others x 4 engines")
-                .isEqualTo(3 * 8 + 2 * 4);
+                .as("3 echo-served workloads x 10 servers, 2 others x 4 engines")
+                .isEqualTo(3 * 10 + 2 * 4);
     }
 
     @Test
-    void theQuickMatrixOnTwoSeamsIsTwelveRunsMoreThanOnOne() {
+    void theQuickMatrixOnTwoSeamsIsTwentyFourRunsMoreThanOnOne() {
         ComparisonOptions one = options(ComparisonOptions.Seams.only("nio"), Workload.quick());
         ComparisonOptions two =
                 options(new ComparisonOptions.Seams(List.of("native", "nio"), Map.of(), false), Workload.quick());
 
         assertThat(one.runCount()).isEqualTo(44);
         assertThat(two.runCount())
-                .as("overlapped-nio and completion-nio on the six workloads the references run")
-                .isEqualTo(44 + 12);
+                .as("each engine's -nio row on the six workloads the references run")
+                .isEqualTo(44 + 4 * 6);
     }
 
     @Test
@@ -110,7 +112,9 @@ class ComparisonOptionsTest {
         assertThat(options.seamRowsNotRun())
                 .containsExactly(
                         Map.entry("completion-native", "the native seam cannot run here: needs JDK 22+"),
-                        Map.entry("overlapped-native", "the native seam cannot run here: needs JDK 22+"));
+                        Map.entry("overlapped-native", "the native seam cannot run here: needs JDK 22+"),
+                        Map.entry("threaded-native", "the native seam cannot run here: needs JDK 22+"),
+                        Map.entry("virtual-native", "the native seam cannot run here: needs JDK 22+"));
     }
 
     @Test

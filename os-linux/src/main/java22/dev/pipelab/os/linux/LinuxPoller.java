@@ -198,12 +198,24 @@ final class LinuxPoller {
         int fd = socket.fd();
         AtomicReferenceArray<LinuxSocket> page = page(fd);
         page.set(fd & (PAGE_SIZE - 1), socket);
-        event.set(JAVA_INT, 0, interest);
-        event.set(JAVA_LONG_UNALIGNED, LinuxSys.EPOLL_EVENT_DATA, ((long) socket.generation() << 32) | fd);
-        if (LinuxSys.epollCtl(e, epfd, LinuxSys.EPOLL_CTL_ADD, fd, event) < 0) {
+        if (control(socket, LinuxSys.EPOLL_CTL_ADD, interest, event, e) < 0) {
             page.compareAndSet(fd & (PAGE_SIZE - 1), socket, null);
             throw new IOException(e.describe("epoll_ctl(EPOLL_CTL_ADD, " + fd + ")"));
         }
+    }
+
+    /** Changes the interest of {@code socket}, registered already, to {@code interest} (EPOLLET included). */
+    void modify(LinuxSocket socket, int interest, MemorySegment event, LinuxSys.Errno e) throws IOException {
+        if (control(socket, LinuxSys.EPOLL_CTL_MOD, interest, event, e) < 0) {
+            throw new IOException(e.describe("epoll_ctl(EPOLL_CTL_MOD, " + socket.fd() + ")"));
+        }
+    }
+
+    /** epoll_ctl of {@code socket} with its epoll data: generation and descriptor. */
+    private int control(LinuxSocket socket, int op, int interest, MemorySegment event, LinuxSys.Errno e) {
+        event.set(JAVA_INT, 0, interest);
+        event.set(JAVA_LONG_UNALIGNED, LinuxSys.EPOLL_EVENT_DATA, ((long) socket.generation() << 32) | socket.fd());
+        return LinuxSys.epollCtl(e, epfd, op, socket.fd(), event);
     }
 
     /** Takes {@code socket} out of the table, before its descriptor is closed (which takes it out of the epoll set). */

@@ -40,8 +40,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class LinuxSocket implements UnixStream {
 
-    /** Interest of a connected socket: both directions, the peer's end, edge-triggered. */
-    static final int CONNECTED = LinuxSys.EPOLLIN | LinuxSys.EPOLLOUT | LinuxSys.EPOLLRDHUP | LinuxSys.EPOLLET;
+    /**
+     * Interest of a connected socket: input and the peer's end, edge-triggered; EPOLLOUT is added
+     * only while a writer waits for room ({@link #WAITING_FOR_ROOM}). Watched all the time, it
+     * would raise an edge each time the peer reads what was sent (the bytes it frees wake the
+     * writer side), and the poller would wake once more per message for nobody.
+     */
+    static final int CONNECTED = LinuxSys.EPOLLIN | LinuxSys.EPOLLRDHUP | LinuxSys.EPOLLET;
+    /** Interest of a connected socket whose writer waits for room. */
+    static final int WAITING_FOR_ROOM = CONNECTED | LinuxSys.EPOLLOUT;
     /** Interest of a listening socket: clients waiting. */
     static final int LISTENING = LinuxSys.EPOLLIN | LinuxSys.EPOLLET;
 
@@ -76,9 +83,10 @@ final class LinuxSocket implements UnixStream {
     private final LinuxSys.Errno readErrno; // the reading (or accepting) thread's
     private final LinuxSys.Errno writeErrno; // the writing thread's
     private final LinuxSys.Errno controlErrno; // shutdown and close, whose errno nobody reads
-    private final MemorySegment event; // for the one epoll_ctl
+    private final MemorySegment event; // for the epoll_ctl that registers it, then the writer's
     private final Arena arena; // automatic: freed with this object
     private MemorySegment gather; // the writer's, allocated on its first gathered send
+    private boolean watchingRoom; // the writer's: EPOLLOUT in the interest, since a send said EAGAIN
     private volatile int state; // CLOSED | calls in progress
     private volatile int readEdges; // bumped by the poller thread only
     private volatile int writeEdges;
@@ -259,11 +267,19 @@ final class LinuxSocket implements UnixStream {
                 int edges = writeEdges;
                 long n = LinuxSys.send(writeErrno, fd, buf, wanted, LinuxSys.MSG_NOSIGNAL);
                 if (n >= 0) {
+                    if (watchingRoom && n == wanted) {
+                        watchRoom(false); // room again: the peer's reads raise no edge here any more
+                    }
                     advance(from, n);
                     return n;
                 }
                 int err = writeErrno.value();
                 if (err == LinuxSys.EAGAIN) {
+                    if (!watchingRoom) {
+                        // Re-arming checks the socket at once: room that came since the send is
+                        // reported now, and counted after the edges read above.
+                        watchRoom(true);
+                    }
                     if (!await(false, edges, timed, deadlineNanos)) {
                         return 0;
                     }
@@ -274,6 +290,12 @@ final class LinuxSocket implements UnixStream {
         } finally {
             leave();
         }
+    }
+
+    /** The writer asks the poller for EPOLLOUT edges, or no longer. */
+    private void watchRoom(boolean watch) throws IOException {
+        poller.modify(this, watch ? WAITING_FOR_ROOM : CONNECTED, event, writeErrno);
+        watchingRoom = watch;
     }
 
     /** The writer's gather buffer, at least {@code bytes} long; grown as needed, never beyond the limit. */
