@@ -32,11 +32,11 @@ final class ReportTables {
 
     /** What the seam column means, said once above the tables of a comparison whose engines ran on more than one seam. */
     static final String SEAM_NOTE = "seam: the OS seam the engine ran on, as its server's READY line named it."
-            + " native: raw Linux system calls through java.lang.foreign, epoll edge-triggered, for the overlapped"
-            + " and completion styles (its blocking style, which threaded and virtual use, is NIO's); nio: the JDK's"
-            + " AF_UNIX channels and a Selector. A row <engine>-<seam> (overlapped-nio) is that engine again on"
-            + " another seam: the same strategy, another transport. Only the engines whose transport differs between"
-            + " the seams get such a row.";
+            + " native: raw Linux system calls through java.lang.foreign, epoll edge-triggered (the loops of"
+            + " overlapped and completion on an epoll of their own; the blocking calls of threaded and virtual"
+            + " parked on a poller thread's); nio: the JDK's AF_UNIX channels and a Selector. A row"
+            + " <engine>-<seam> (overlapped-nio) is that engine again on another seam: the same strategy, another"
+            + " transport.";
 
     private ReportTables() {}
 
