@@ -15,9 +15,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,15 +46,12 @@ final class LinuxEpollIo extends UnixAsyncIo {
     private final MemorySegment readSegment;
     private final MemorySegment events;
     private final MemorySegment ctlEvent;
-    private final MemorySegment ucred;
-    private final MemorySegment ucredLength;
     private final MemorySegment wakeWord; // what the loop reads the eventfd's counter into
     private final MemorySegment wakeOne; // what other threads write to it: 1, never changed
     private final LinuxSys.Errno wakeErrno; // shared by the waking threads, and never read
     private final ArrayDeque<LinuxConnection> queued = new ArrayDeque<>();
     private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
-    private final Map<Integer, String> users = new HashMap<>();
-    private final Map<Integer, String> groups = new HashMap<>();
+    private final LinuxPeers peers = new LinuxPeers();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicInteger wakersInFlight = new AtomicInteger();
     private LinuxConnection[] slots = new LinuxConnection[16];
@@ -79,8 +73,6 @@ final class LinuxEpollIo extends UnixAsyncIo {
         this.wakeFd = wakeFd;
         this.events = arena.allocate(LinuxSys.EPOLL_EVENT_BYTES * MAX_EVENTS, 8);
         this.ctlEvent = arena.allocate(LinuxSys.EPOLL_EVENT);
-        this.ucred = arena.allocate(LinuxSys.UCRED);
-        this.ucredLength = arena.allocate(JAVA_INT);
         this.wakeWord = arena.allocate(JAVA_LONG);
         this.wakeOne = arena.allocate(JAVA_LONG);
         this.wakeOne.set(JAVA_LONG, 0, 1L);
@@ -208,19 +200,9 @@ final class LinuxEpollIo extends UnixAsyncIo {
         queued.add(c);
     }
 
-    /** SO_PEERCRED: the peer's user, group and process; names looked up once per id. */
+    /** SO_PEERCRED: the peer's user, group and process. */
     PeerIdentity peerOf(int fd) {
-        ucredLength.set(JAVA_INT, 0, (int) LinuxSys.UCRED.byteSize());
-        if (LinuxSys.peerCredentials(errno, fd, ucred, ucredLength) < 0) {
-            return PeerIdentity.UNKNOWN;
-        }
-        int pid = ucred.get(JAVA_INT, 0);
-        int uid = ucred.get(JAVA_INT, 4);
-        int gid = ucred.get(JAVA_INT, 8);
-        return new PeerIdentity(
-                users.computeIfAbsent(uid, LinuxSys::userName),
-                groups.computeIfAbsent(gid, LinuxSys::groupName),
-                OptionalLong.of(pid));
+        return peers.of(fd);
     }
 
     // ---- the transport of UnixAsyncIo

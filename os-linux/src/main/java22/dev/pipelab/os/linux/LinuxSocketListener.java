@@ -1,16 +1,9 @@
 package dev.pipelab.os.linux;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import dev.pipelab.api.PeerIdentity;
 import dev.pipelab.os.unix.async.UnixListener;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,12 +17,7 @@ final class LinuxSocketListener implements UnixListener.Socket<LinuxSocket> {
 
     private final LinuxSocket socket;
     private final ReentrantLock accepting = new ReentrantLock();
-    private final Arena arena = Arena.ofAuto();
-    private final LinuxSys.Errno errno = new LinuxSys.Errno(arena); // guarded by accepting
-    private final MemorySegment ucred = arena.allocate(LinuxSys.UCRED); // guarded by accepting
-    private final MemorySegment ucredLength = arena.allocate(JAVA_INT); // guarded by accepting
-    private final Map<Integer, String> users = new HashMap<>(); // guarded by accepting
-    private final Map<Integer, String> groups = new HashMap<>(); // guarded by accepting
+    private final LinuxPeers peers = new LinuxPeers(); // guarded by accepting
 
     private LinuxSocketListener(LinuxSocket socket) {
         this.socket = socket;
@@ -47,25 +35,10 @@ final class LinuxSocketListener implements UnixListener.Socket<LinuxSocket> {
         accepting.lock();
         try {
             int client = socket.accept();
-            return LinuxSocket.over(client, LinuxSocket.CONNECTED, peerOf(client));
+            return LinuxSocket.over(client, LinuxSocket.CONNECTED, peers.of(client));
         } finally {
             accepting.unlock();
         }
-    }
-
-    /** SO_PEERCRED: the peer's user, group and process; names looked up once per id. */
-    private PeerIdentity peerOf(int fd) {
-        ucredLength.set(JAVA_INT, 0, (int) LinuxSys.UCRED.byteSize());
-        if (LinuxSys.peerCredentials(errno, fd, ucred, ucredLength) < 0) {
-            return PeerIdentity.UNKNOWN;
-        }
-        int pid = ucred.get(JAVA_INT, 0);
-        int uid = ucred.get(JAVA_INT, 4);
-        int gid = ucred.get(JAVA_INT, 8);
-        return new PeerIdentity(
-                users.computeIfAbsent(uid, LinuxSys::userName),
-                groups.computeIfAbsent(gid, LinuxSys::groupName),
-                OptionalLong.of(pid));
     }
 
     @Override
