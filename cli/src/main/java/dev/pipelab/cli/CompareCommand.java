@@ -71,10 +71,9 @@ final class CompareCommand implements Callable<Integer> {
                 "OS seams to run the engines on, the first preferred (default: $" + SeamChoice.ENV
                         + ", else every seam that can run here, preferred first: native,nio on Linux with JDK 22+,"
                         + " else nio).",
-                "Every engine runs on the first under its plain key; overlapped and completion, whose transport"
-                        + " differs between the seams, run again on each other seam as <engine>-<seam>"
-                        + " (overlapped-nio). The quick matrix runs those rows only where the references run (echo,"
-                        + " churn, idle)."
+                "Every engine runs on the first under its plain key, and again on each other seam as"
+                        + " <engine>-<seam> (overlapped-nio). The quick matrix runs those rows only where the"
+                        + " references run (echo, churn, idle)."
             })
     List<String> seams;
 

@@ -10,7 +10,7 @@ import java.util.List;
  * The property suite over every engine of this build, wired by Guice, on the NIO seam, named
  * explicitly: the CLI's class path has the native seam too, which is preferred where it can run,
  * and the suite on that one runs in {@code os-linux} ({@code EnginePropertiesOnNativeSeamTest},
- * for the engines whose transport it changes). Pinning it here keeps this suite on the transport
+ * over all four engines). Pinning it here keeps this suite on the transport
  * its figures and seeds have always described, wherever the tests run.
  */
 class EnginePropertiesTest extends EngineProperties {
