@@ -1,12 +1,9 @@
 package dev.pipelab.os.linux;
 
 import dev.pipelab.api.PipeServerFactory;
-import dev.pipelab.testsuite.AccessContract;
-import dev.pipelab.testsuite.HostileClientContract;
-import dev.pipelab.testsuite.PipeServerContract;
+import dev.pipelab.testsuite.EngineSuites;
 import dev.pipelab.threaded.ThreadedPipeServerFactory;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
 
 /**
  * The threaded engine's suites, unchanged, on the native seam's blocking style (descriptors that park
@@ -14,34 +11,15 @@ import org.junit.jupiter.api.Nested;
  * {@code pipelab.seam=native}; the engine module runs the same suites on the NIO seam. Skipped,
  * with the cause, where the native seam cannot run.
  */
-class ThreadedOnNativeSeamTest {
+class ThreadedOnNativeSeamTest extends EngineSuites {
+
+    @Override
+    protected PipeServerFactory factory() {
+        return new ThreadedPipeServerFactory();
+    }
 
     @BeforeEach
     void nativeSeamRunsHere() {
         NativeSeam.assumeSelected();
-    }
-
-    @Nested
-    class Contract extends PipeServerContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new ThreadedPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class HostileClients extends HostileClientContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new ThreadedPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class Access extends AccessContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new ThreadedPipeServerFactory();
-        }
     }
 }

@@ -2,39 +2,17 @@ package dev.pipelab.os.windows;
 
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.completion.CompletionPipeServerFactory;
-import dev.pipelab.testsuite.AccessContract;
-import dev.pipelab.testsuite.HostileClientContract;
-import dev.pipelab.testsuite.PipeServerContract;
-import org.junit.jupiter.api.Nested;
+import dev.pipelab.testsuite.EngineSuites;
 
 /**
  * The completion engine's suites, unchanged, through the Windows seam: on the stand-in kernel32
  * (Linux, and wherever {@code pipelab.seam} is {@code windows-stand-in}), or on kernel32 itself
  * (on Windows, where the build sets {@code pipelab.seam} to {@code windows}).
  */
-class CompletionOnWindowsTest {
+class CompletionOnWindowsTest extends EngineSuites {
 
-    @Nested
-    class Contract extends PipeServerContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new CompletionPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class HostileClients extends HostileClientContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new CompletionPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class Access extends AccessContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new CompletionPipeServerFactory();
-        }
+    @Override
+    protected PipeServerFactory factory() {
+        return new CompletionPipeServerFactory();
     }
 }

@@ -2,39 +2,17 @@ package dev.pipelab.os.windows;
 
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.overlapped.OverlappedPipeServerFactory;
-import dev.pipelab.testsuite.AccessContract;
-import dev.pipelab.testsuite.HostileClientContract;
-import dev.pipelab.testsuite.PipeServerContract;
-import org.junit.jupiter.api.Nested;
+import dev.pipelab.testsuite.EngineSuites;
 
 /**
  * The overlapped engine's suites, unchanged, through the Windows seam: on the stand-in kernel32
  * (Linux, and wherever {@code pipelab.seam} is {@code windows-stand-in}), or on kernel32 itself
  * (on Windows, where the build sets {@code pipelab.seam} to {@code windows}).
  */
-class OverlappedOnWindowsTest {
+class OverlappedOnWindowsTest extends EngineSuites {
 
-    @Nested
-    class Contract extends PipeServerContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new OverlappedPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class HostileClients extends HostileClientContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new OverlappedPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class Access extends AccessContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new OverlappedPipeServerFactory();
-        }
+    @Override
+    protected PipeServerFactory factory() {
+        return new OverlappedPipeServerFactory();
     }
 }

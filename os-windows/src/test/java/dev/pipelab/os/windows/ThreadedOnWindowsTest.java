@@ -1,40 +1,18 @@
 package dev.pipelab.os.windows;
 
 import dev.pipelab.api.PipeServerFactory;
-import dev.pipelab.testsuite.AccessContract;
-import dev.pipelab.testsuite.HostileClientContract;
-import dev.pipelab.testsuite.PipeServerContract;
+import dev.pipelab.testsuite.EngineSuites;
 import dev.pipelab.threaded.ThreadedPipeServerFactory;
-import org.junit.jupiter.api.Nested;
 
 /**
  * The threaded engine's suites, unchanged, through the Windows seam: on the stand-in kernel32
  * (Linux, and wherever {@code pipelab.seam} is {@code windows-stand-in}), or on kernel32 itself
  * (on Windows, where the build sets {@code pipelab.seam} to {@code windows}).
  */
-class ThreadedOnWindowsTest {
+class ThreadedOnWindowsTest extends EngineSuites {
 
-    @Nested
-    class Contract extends PipeServerContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new ThreadedPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class HostileClients extends HostileClientContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new ThreadedPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class Access extends AccessContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new ThreadedPipeServerFactory();
-        }
+    @Override
+    protected PipeServerFactory factory() {
+        return new ThreadedPipeServerFactory();
     }
 }

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.pipelab.api.PipeClient;
 import dev.pipelab.api.PipeServer;
 import dev.pipelab.api.PipeServerFactory;
-import dev.pipelab.testsuite.AccessContract;
 import dev.pipelab.testsuite.ContractSupport;
-import dev.pipelab.testsuite.HostileClientContract;
-import dev.pipelab.testsuite.PipeServerContract;
+import dev.pipelab.testsuite.EngineSuites;
 import dev.pipelab.virtual.VirtualPipeServerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,30 +20,11 @@ import org.junit.jupiter.api.Test;
  * (Linux, and wherever {@code pipelab.seam} is {@code windows-stand-in}), or on kernel32 itself
  * (on Windows, where the build sets {@code pipelab.seam} to {@code windows}).
  */
-class VirtualOnWindowsTest {
+class VirtualOnWindowsTest extends EngineSuites {
 
-    @Nested
-    class Contract extends PipeServerContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new VirtualPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class HostileClients extends HostileClientContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new VirtualPipeServerFactory();
-        }
-    }
-
-    @Nested
-    class Access extends AccessContract {
-        @Override
-        protected PipeServerFactory factory() {
-            return new VirtualPipeServerFactory();
-        }
+    @Override
+    protected PipeServerFactory factory() {
+        return new VirtualPipeServerFactory();
     }
 
     /**
