@@ -4,6 +4,7 @@ import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.overlapped.OverlappedPipeServerFactory;
 import dev.pipelab.testsuite.EngineSuites;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The overlapped engine's suites, unchanged, on the native seam (epoll through java.lang.foreign),
@@ -16,6 +17,15 @@ class OverlappedOnNativeSeamTest extends EngineSuites {
     protected PipeServerFactory factory() {
         return new OverlappedPipeServerFactory();
     }
+
+    @Nested
+    class Contract extends ContractSuite {}
+
+    @Nested
+    class HostileClients extends HostileClientsSuite {}
+
+    @Nested
+    class Access extends AccessSuite {}
 
     @BeforeEach
     void nativeSeamRunsHere() {

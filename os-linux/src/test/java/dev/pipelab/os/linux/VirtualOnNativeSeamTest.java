@@ -4,6 +4,7 @@ import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.testsuite.EngineSuites;
 import dev.pipelab.virtual.VirtualPipeServerFactory;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The virtual engine's suites, unchanged, on the native seam's blocking style (descriptors that park
@@ -17,6 +18,15 @@ class VirtualOnNativeSeamTest extends EngineSuites {
     protected PipeServerFactory factory() {
         return new VirtualPipeServerFactory();
     }
+
+    @Nested
+    class Contract extends ContractSuite {}
+
+    @Nested
+    class HostileClients extends HostileClientsSuite {}
+
+    @Nested
+    class Access extends AccessSuite {}
 
     @BeforeEach
     void nativeSeamRunsHere() {

@@ -3,6 +3,7 @@ package dev.pipelab.os.windows;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.completion.CompletionPipeServerFactory;
 import dev.pipelab.testsuite.EngineSuites;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The completion engine's suites, unchanged, through the Windows seam: on the stand-in kernel32
@@ -15,4 +16,13 @@ class CompletionOnWindowsTest extends EngineSuites {
     protected PipeServerFactory factory() {
         return new CompletionPipeServerFactory();
     }
+
+    @Nested
+    class Contract extends ContractSuite {}
+
+    @Nested
+    class HostileClients extends HostileClientsSuite {}
+
+    @Nested
+    class Access extends AccessSuite {}
 }

@@ -3,6 +3,7 @@ package dev.pipelab.os.windows;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.overlapped.OverlappedPipeServerFactory;
 import dev.pipelab.testsuite.EngineSuites;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The overlapped engine's suites, unchanged, through the Windows seam: on the stand-in kernel32
@@ -15,4 +16,13 @@ class OverlappedOnWindowsTest extends EngineSuites {
     protected PipeServerFactory factory() {
         return new OverlappedPipeServerFactory();
     }
+
+    @Nested
+    class Contract extends ContractSuite {}
+
+    @Nested
+    class HostileClients extends HostileClientsSuite {}
+
+    @Nested
+    class Access extends AccessSuite {}
 }

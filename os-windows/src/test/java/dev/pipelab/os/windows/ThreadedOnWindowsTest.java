@@ -3,6 +3,7 @@ package dev.pipelab.os.windows;
 import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.testsuite.EngineSuites;
 import dev.pipelab.threaded.ThreadedPipeServerFactory;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The threaded engine's suites, unchanged, through the Windows seam: on the stand-in kernel32
@@ -15,4 +16,13 @@ class ThreadedOnWindowsTest extends EngineSuites {
     protected PipeServerFactory factory() {
         return new ThreadedPipeServerFactory();
     }
+
+    @Nested
+    class Contract extends ContractSuite {}
+
+    @Nested
+    class HostileClients extends HostileClientsSuite {}
+
+    @Nested
+    class Access extends AccessSuite {}
 }

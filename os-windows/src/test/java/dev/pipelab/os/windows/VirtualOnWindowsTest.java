@@ -27,6 +27,15 @@ class VirtualOnWindowsTest extends EngineSuites {
         return new VirtualPipeServerFactory();
     }
 
+    @Nested
+    class Contract extends ContractSuite {}
+
+    @Nested
+    class HostileClients extends HostileClientsSuite {}
+
+    @Nested
+    class Access extends AccessSuite {}
+
     /**
      * The virtual engine on the Windows seam parks its virtual threads on overlapped completions,
      * so clients that connect and say nothing, more of them than there are carrier threads, do
