@@ -103,10 +103,10 @@ public final class LoopSession implements Session {
 
     /** The client broke the protocol, or the handler failed: one error frame, then the end. */
     public void fail(String reason, boolean dropQueued) {
+        clock.startClosing(); // first, as everywhere: the queue is finished only once the clock is closing
         if (outbound.finishWithError(reason, dropQueued)) {
             counters.errorFrame();
         }
-        clock.startClosing();
     }
 
     /** The client closed its end: write what is owed, within the grace period, then end. */
@@ -139,7 +139,9 @@ public final class LoopSession implements Session {
 
     /** True while there is nothing more to write and the session is finished. */
     public boolean isDone() {
-        return outbound.isFinished() && outbound.queuedBytes() == 0;
+        // An open session's queue is not finished (it is finished only after the clock starts
+        // closing): so the engine asks this after each operation without taking the queue's lock.
+        return !clock.isOpen() && outbound.isFinished() && outbound.queuedBytes() == 0;
     }
 
     /** What is due for this session at {@code now}: a forced disconnect, an idle close, or nothing. */
