@@ -332,22 +332,8 @@ class RenderingTest {
     }
 
     private static RunResult onSeam(RunResult r, String engine, String seam) {
-        return new RunResult(
-                engine,
-                seam,
-                r.workload(),
-                r.family(),
-                r.clients(),
-                r.connections(),
-                r.errors(),
-                r.errorSamples(),
-                r.verdict(),
-                r.peakRssKb(),
-                r.peakThreads(),
-                r.kbPerConnection(),
-                r.heapKbPerConnection(),
-                r.windows(),
-                r.summary());
+        return copy(
+                r, engine, seam, r.workload(), r.family(), r.kbPerConnection(), r.heapKbPerConnection(), r.summary());
     }
 
     @Test
@@ -383,9 +369,22 @@ class RenderingTest {
             double kbPerConnection,
             double heapKbPerConnection,
             RunResult.Summary summary) {
+        return copy(r, engine, r.seam(), workload, family, kbPerConnection, heapKbPerConnection, summary);
+    }
+
+    /** {@code r} with these fields changed, its seam too. */
+    private static RunResult copy(
+            RunResult r,
+            String engine,
+            String seam,
+            String workload,
+            String family,
+            double kbPerConnection,
+            double heapKbPerConnection,
+            RunResult.Summary summary) {
         return new RunResult(
                 engine,
-                r.seam(),
+                seam,
                 workload,
                 family,
                 r.clients(),
