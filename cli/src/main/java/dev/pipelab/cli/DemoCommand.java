@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,8 +43,9 @@ import picocli.CommandLine.Spec;
             "Starts a server on a temporary socket, connects N clients that each send",
             "\"Default message from client.\" and read the answer (the SDK samples' exchange),",
             "and prints what each engine used. With no --strategy, runs every available engine.",
-            "The seam comes from --seam, else $" + SeamChoice.ENV + ", else the available one of highest"
-                    + " preference."
+            "The seam comes from --seam, else $" + SeamChoice.ENV + ", else the one each engine's I/O style"
+                    + " prefers (native for overlapped and completion on Linux with JDK 22+, nio for threaded and"
+                    + " virtual, where it is faster today)."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -77,20 +80,32 @@ final class DemoCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "--clients must be between 1 and 2000, was " + clients);
         }
-        PipeSystemProvider pipeSystems;
+        List<String> keys = strategy != null ? List.of(strategy) : PipeEngines.keys();
+        Map<String, PipeSystemProvider> seams = new LinkedHashMap<>(); // each engine's, as serve would choose it
         try {
-            pipeSystems = SeamChoice.choose(seam, environment.get(SeamChoice.ENV));
+            for (String key : keys) {
+                seams.put(key, SeamChoice.chooseFor(key, seam, environment.get(SeamChoice.ENV)));
+            }
         } catch (SeamChoice.UnknownSeamException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (SeamChoice.UnavailableSeamException e) {
             spec.commandLine().getErr().printf("pipelab demo: %s%n", e.getMessage());
             return 1;
         }
-        List<String> keys = strategy != null ? List.of(strategy) : PipeEngines.keys();
+        List<String> seamNames =
+                seams.values().stream().map(PipeSystemProvider::name).distinct().toList();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
-                "PipeLab demo: %d clients, each sends \"%s\" and reads the answer; seam %s%n%n",
-                clients, CLIENT_MESSAGE, pipeSystems.name());
+                "PipeLab demo: %d clients, each sends \"%s\" and reads the answer; %s%n%n",
+                clients,
+                CLIENT_MESSAGE,
+                seamNames.size() == 1
+                        ? "seam " + seamNames.get(0)
+                        : "seams "
+                                + seams.entrySet().stream()
+                                        .map(e ->
+                                                e.getKey() + " " + e.getValue().name())
+                                        .collect(Collectors.joining(", ")));
         out.printf(
                 "%-11s %8s %9s %7s %17s %16s %16s %9s%n",
                 "engine",
@@ -104,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
         int failures = 0;
         int ran = 0;
         for (String key : keys) {
-            PipeServerFactory factory = PipeEngines.factory(key, pipeSystems);
+            PipeServerFactory factory = PipeEngines.factory(key, seams.get(key));
             if (!factory.isAvailable()) {
                 out.printf(
                         "%-11s not available: %s%n",

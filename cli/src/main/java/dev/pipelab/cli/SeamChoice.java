@@ -1,5 +1,6 @@
 package dev.pipelab.cli;
 
+import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.spi.os.PipeSystemProvider;
 import dev.pipelab.spi.os.PipeSystems;
 import java.util.List;
@@ -46,12 +47,23 @@ final class SeamChoice {
      * @throws UnavailableSeamException when the seam it names cannot run here, with the cause
      */
     static PipeSystemProvider choose(String... choices) {
+        return chooseFor(null, choices);
+    }
+
+    /**
+     * As {@link #choose}, for the engine called {@code strategy}: the automatic choice is the seam
+     * this machine prefers for that engine's I/O style (the general one for an unknown engine,
+     * which its factory then reports).
+     */
+    static PipeSystemProvider chooseFor(String strategy, String... choices) {
         for (String choice : choices) {
             if (choice != null && !choice.isBlank()) {
                 return named(choice.strip());
             }
         }
-        return PipeSystems.select();
+        return strategy == null
+                ? PipeSystems.select()
+                : PipeEngines.ioStyle(strategy).map(PipeSystems::select).orElseGet(PipeSystems::select);
     }
 
     /** The seam called {@code wanted}, which must be on the class path and able to run here. */

@@ -37,7 +37,8 @@ import sun.misc.Signal;
             "The strategy comes from --strategy, else $PIPELAB_STRATEGY, else the config file's 'strategy'," + " else '"
                     + ServeCommand.DEFAULT_STRATEGY + "'.",
             "The seam comes from --seam, else $" + SeamChoice.ENV + ", else the config file's 'seam', else the"
-                    + " available one of highest preference (native on Linux with JDK 22+, else nio).",
+                    + " one the engine's I/O style prefers: native for overlapped and completion on Linux with"
+                    + " JDK 22+, nio for threaded and virtual (faster there today) and wherever native cannot run.",
             "The config file is a properties file with the keys pipe, strategy, seam, handler, counterFile,"
                     + " ledgerFile, ledgerCommit, maxInstances, maxMessageBytes, outboundQueueBytes, idleTimeout,"
                     + " gracePeriod, socketFileMode."
@@ -130,7 +131,7 @@ final class ServeCommand implements Callable<Integer> {
         String key = firstOf(strategy, environment.get(STRATEGY_ENV), property(file, "strategy"), DEFAULT_STRATEGY);
         PipeSystemProvider pipeSystems;
         try {
-            pipeSystems = SeamChoice.choose(seam, environment.get(SeamChoice.ENV), property(file, "seam"));
+            pipeSystems = SeamChoice.chooseFor(key, seam, environment.get(SeamChoice.ENV), property(file, "seam"));
         } catch (SeamChoice.UnknownSeamException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (SeamChoice.UnavailableSeamException e) {

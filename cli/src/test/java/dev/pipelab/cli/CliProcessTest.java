@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pipelab.api.inject.PipeEngines;
 import dev.pipelab.spi.os.PipeSystemProvider;
 import dev.pipelab.spi.os.PipeSystems;
 import java.io.IOException;
@@ -111,8 +112,10 @@ class CliProcessTest {
         String ready = firstLine(serve);
         assertThat(ready)
                 .startsWith("READY " + strategy + " " + socket + " handler=echo")
-                .as("the seam chosen by itself: the available one of highest preference")
-                .endsWith(" seam=" + PipeSystems.select().name());
+                .as("the seam chosen by itself: the available one the engine's I/O style prefers")
+                .endsWith(" seam="
+                        + PipeSystems.select(PipeEngines.ioStyle(strategy).orElseThrow())
+                                .name());
 
         Result sent = finish(pipelab("send", "--pipe", socket.toString(), "hello", "second message"));
         assertThat(sent.exit()).as(sent.err()).isZero();

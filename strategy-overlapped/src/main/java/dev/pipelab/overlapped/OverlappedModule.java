@@ -1,11 +1,12 @@
 package dev.pipelab.overlapped;
 
 import dev.pipelab.api.inject.PipeEngineModule;
+import dev.pipelab.spi.os.IoStyle;
 
 /** Registers the {@code overlapped} engine with Guice. */
 public final class OverlappedModule extends PipeEngineModule {
 
     public OverlappedModule() {
-        super(OverlappedPipeServer.KEY, OverlappedPipeServerFactory.class);
+        super(OverlappedPipeServer.KEY, IoStyle.OVERLAPPED, OverlappedPipeServerFactory.class);
     }
 }

@@ -1,11 +1,12 @@
 package dev.pipelab.threaded;
 
 import dev.pipelab.api.inject.PipeEngineModule;
+import dev.pipelab.spi.os.IoStyle;
 
 /** Registers the {@code threaded} engine with Guice. */
 public final class ThreadedModule extends PipeEngineModule {
 
     public ThreadedModule() {
-        super(ThreadedPipeServer.KEY, ThreadedPipeServerFactory.class);
+        super(ThreadedPipeServer.KEY, IoStyle.BLOCKING, ThreadedPipeServerFactory.class);
     }
 }

@@ -2,6 +2,7 @@ package dev.pipelab.virtual;
 
 import dev.pipelab.api.HandlerConcurrency;
 import dev.pipelab.spi.engine.EngineFactory;
+import dev.pipelab.spi.os.IoStyle;
 import dev.pipelab.spi.os.PipeSystemProvider;
 import dev.pipelab.spi.os.PipeSystems;
 import jakarta.inject.Inject;
@@ -9,9 +10,9 @@ import jakarta.inject.Inject;
 /** Makes {@link VirtualPipeServer}s. */
 public final class VirtualPipeServerFactory extends EngineFactory {
 
-    /** A factory over the OS seam of this machine. */
+    /** A factory over the OS seam this machine prefers for the engine's I/O style. */
     public VirtualPipeServerFactory() {
-        this(PipeSystems.select());
+        this(PipeSystems.select(IoStyle.BLOCKING));
     }
 
     /** A factory over the given OS seam: the one Guice binds, or a test's. */

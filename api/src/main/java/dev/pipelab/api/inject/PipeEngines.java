@@ -7,11 +7,14 @@ import com.google.inject.Module;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import dev.pipelab.api.PipeServerFactory;
+import dev.pipelab.spi.os.IoStyle;
 import dev.pipelab.spi.os.PipeSystemProvider;
+import dev.pipelab.spi.os.PipeSystems;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /** Finds the engines on the class path and wires them with Guice. */
@@ -45,9 +48,23 @@ public final class PipeEngines {
         return Guice.createInjector(modules);
     }
 
-    /** The factory of the engine called {@code strategy}, wired by Guice. */
+    /**
+     * The factory of the engine called {@code strategy}, wired by Guice over the seam this machine
+     * prefers for the engine's I/O style ({@link dev.pipelab.spi.os.PipeSystems#select(IoStyle)}).
+     */
     public static PipeServerFactory factory(String strategy) {
-        return factoryOf(injector(strategy));
+        Optional<IoStyle> style = ioStyle(strategy);
+        return style.isPresent()
+                ? factory(strategy, PipeSystems.select(style.get()))
+                : factoryOf(injector(strategy)); // which says the strategy is unknown
+    }
+
+    /** The I/O style of the engine called {@code strategy}, if it is on the class path. */
+    public static Optional<IoStyle> ioStyle(String strategy) {
+        return discover().stream()
+                .filter(m -> m.key().equals(strategy))
+                .map(PipeEngineModule::ioStyle)
+                .findFirst();
     }
 
     /**

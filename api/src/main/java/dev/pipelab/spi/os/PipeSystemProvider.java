@@ -33,6 +33,15 @@ public interface PipeSystemProvider {
         return 0;
     }
 
+    /**
+     * As {@link #preference()}, for an engine of {@code style}: a seam that serves one style
+     * better than another says so here (the native Linux seam is ahead of NIO for the loops and,
+     * today, behind it for the blocking engines). By default, {@link #preference()}.
+     */
+    default int preference(IoStyle style) {
+        return preference();
+    }
+
     /** Why this seam cannot run on this machine and JDK, or empty when it can. */
     Optional<String> unavailabilityCause();
 

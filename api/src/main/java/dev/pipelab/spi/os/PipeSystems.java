@@ -3,10 +3,13 @@ package dev.pipelab.spi.os;
 import com.google.inject.Provider;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.ToIntFunction;
 
 /**
  * Picks the OS seam: of the {@link PipeSystemProvider}s on the class path (or module path), the
@@ -22,9 +25,21 @@ public final class PipeSystems {
 
     private PipeSystems() {}
 
-    /** The seam for this machine, chosen once. */
+    /**
+     * The seam for this machine, chosen once, by {@link PipeSystemProvider#preference()}: what the
+     * client's end and address resolution use, and an engine whose style is not known.
+     */
     public static PipeSystemProvider select() {
         return Found.SELECTED;
+    }
+
+    /**
+     * The seam for an engine of {@code style} on this machine, chosen once per style: the one
+     * {@value #SEAM_PROPERTY} names, else the available one of highest
+     * {@link PipeSystemProvider#preference(IoStyle) preference for that style}.
+     */
+    public static PipeSystemProvider select(IoStyle style) {
+        return Found.BY_STYLE.get(Objects.requireNonNull(style, "style"));
     }
 
     /**
@@ -66,7 +81,19 @@ public final class PipeSystems {
      * unavailable provider naming each cause.
      */
     public static PipeSystemProvider select(List<PipeSystemProvider> found) {
-        List<PipeSystemProvider> sorted = byPreference(found);
+        return firstAvailable(byPreference(found));
+    }
+
+    /**
+     * The available one of {@code found} of highest preference for {@code style}, equal ones by
+     * name; or an unavailable provider naming each cause.
+     */
+    public static PipeSystemProvider select(List<PipeSystemProvider> found, IoStyle style) {
+        return firstAvailable(byPreference(found, p -> p.preference(style)));
+    }
+
+    /** The first available of {@code sorted}; or an unavailable provider naming each cause. */
+    private static PipeSystemProvider firstAvailable(List<PipeSystemProvider> sorted) {
         for (PipeSystemProvider p : sorted) {
             if (p.isAvailable()) {
                 return p;
@@ -84,10 +111,13 @@ public final class PipeSystems {
     }
 
     private static List<PipeSystemProvider> byPreference(List<PipeSystemProvider> found) {
+        return byPreference(found, PipeSystemProvider::preference);
+    }
+
+    private static List<PipeSystemProvider> byPreference(
+            List<PipeSystemProvider> found, ToIntFunction<PipeSystemProvider> preference) {
         List<PipeSystemProvider> sorted = new ArrayList<>(found);
-        sorted.sort(Comparator.comparingInt(PipeSystemProvider::preference)
-                .reversed()
-                .thenComparing(PipeSystemProvider::name));
+        sorted.sort(Comparator.comparingInt(preference).reversed().thenComparing(PipeSystemProvider::name));
         return sorted;
     }
 
@@ -151,12 +181,24 @@ public final class PipeSystems {
     }
 
     private static final class Found {
-        static final PipeSystemProvider SELECTED = selected();
+        static final PipeSystemProvider SELECTED = selected(null);
+        static final Map<IoStyle, PipeSystemProvider> BY_STYLE = byStyle();
 
-        private static PipeSystemProvider selected() {
+        private static PipeSystemProvider selected(IoStyle style) {
             List<PipeSystemProvider> found = all();
             String wanted = System.getProperty(SEAM_PROPERTY, "").strip();
-            return wanted.isEmpty() ? select(found) : select(found, wanted);
+            if (!wanted.isEmpty()) {
+                return select(found, wanted);
+            }
+            return style == null ? select(found) : select(found, style);
+        }
+
+        private static Map<IoStyle, PipeSystemProvider> byStyle() {
+            Map<IoStyle, PipeSystemProvider> chosen = new EnumMap<>(IoStyle.class);
+            for (IoStyle style : IoStyle.values()) {
+                chosen.put(style, selected(style));
+            }
+            return chosen;
         }
 
         static List<PipeSystemProvider> all() {

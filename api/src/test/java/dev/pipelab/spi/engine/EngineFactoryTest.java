@@ -12,6 +12,7 @@ import dev.pipelab.api.PipeServerFactory;
 import dev.pipelab.api.handler.EchoHandler;
 import dev.pipelab.api.inject.PipeEngineModule;
 import dev.pipelab.api.inject.PipeEngineSelectionModule;
+import dev.pipelab.spi.os.IoStyle;
 import dev.pipelab.spi.os.PipeSystemProvider;
 import dev.pipelab.spi.os.PipeSystems;
 import jakarta.inject.Inject;
@@ -40,7 +41,7 @@ class EngineFactoryTest {
 
     static final class CountingModule extends PipeEngineModule {
         CountingModule() {
-            super("counting", CountingFactory.class);
+            super("counting", IoStyle.BLOCKING, CountingFactory.class);
         }
     }
 

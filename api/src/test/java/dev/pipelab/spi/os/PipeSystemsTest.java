@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Of the OS seams found, the first available is taken; with none, the reasons are kept. */
@@ -16,6 +17,44 @@ class PipeSystemsTest {
     void takesTheAvailableSeamWhateverOrderTheyAreFoundIn() {
         assertThat(PipeSystems.select(List.of(windows, available))).isSameAs(available);
         assertThat(PipeSystems.select(List.of(available, windows))).isSameAs(available);
+    }
+
+    @Test
+    void anEnginesStyleChoosesByThePreferenceForThatStyle() {
+        PipeSystemProvider loopsFirst = new PipeSystemProvider() {
+            @Override
+            public String name() {
+                return "loops-first";
+            }
+
+            @Override
+            public Optional<String> unavailabilityCause() {
+                return Optional.empty();
+            }
+
+            @Override
+            public PipeSystem pipeSystem() {
+                return available.pipeSystem();
+            }
+
+            @Override
+            public int preference() {
+                return 10;
+            }
+
+            @Override
+            public int preference(IoStyle style) {
+                return style == IoStyle.BLOCKING ? -10 : 10;
+            }
+        };
+        List<PipeSystemProvider> found = List.of(available, loopsFirst, windows);
+
+        assertThat(PipeSystems.select(found, IoStyle.OVERLAPPED)).isSameAs(loopsFirst);
+        assertThat(PipeSystems.select(found, IoStyle.COMPLETION)).isSameAs(loopsFirst);
+        assertThat(PipeSystems.select(found, IoStyle.BLOCKING)).isSameAs(available);
+        assertThat(PipeSystems.select(found))
+                .as("with no style, the general preference")
+                .isSameAs(loopsFirst);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pipelab.os.linux;
 
+import dev.pipelab.spi.os.IoStyle;
 import dev.pipelab.spi.os.PipeSystem;
 import dev.pipelab.spi.os.PipeSystemProvider;
 import java.lang.invoke.MethodHandles;
@@ -68,6 +69,17 @@ public final class LinuxPipeSystemProvider implements PipeSystemProvider {
     @Override
     public int preference() {
         return 10; // over the NIO seam's 0, where both can run
+    }
+
+    /**
+     * Below the NIO seam for the blocking style, over it for the loops: measured, the threaded
+     * and virtual engines run faster on the JDK's channels today (a platform thread blocked in
+     * recv is woken by the kernel; here it parks and the poller thread unparks it, two futex
+     * calls and a hand-off a message: docs/NATIVE-SEAM.md). {@code --seam native} still runs them here.
+     */
+    @Override
+    public int preference(IoStyle style) {
+        return style == IoStyle.BLOCKING ? -10 : preference();
     }
 
     @Override

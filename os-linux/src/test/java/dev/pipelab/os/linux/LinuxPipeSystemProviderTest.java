@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipelab.os.unix.UnixPipeSystemProvider;
+import dev.pipelab.spi.os.IoStyle;
 import dev.pipelab.spi.os.PipeSystemProvider;
 import dev.pipelab.spi.os.PipeSystems;
 import java.util.List;
@@ -46,6 +47,22 @@ class LinuxPipeSystemProviderTest {
 
         assertThat(PipeSystems.select(List.of(nio, nativeSeam))).isSameAs(nativeSeam);
         assertThat(PipeSystems.select(List.of(nativeSeam, nio))).isSameAs(nativeSeam);
+    }
+
+    @Test
+    void whereBothCanRunTheLoopsTakeTheNativeSeamAndTheBlockingEnginesNio() {
+        PipeSystemProvider nativeSeam = new LinuxPipeSystemProvider("Linux", "amd64", 22);
+        PipeSystemProvider nio = new UnixPipeSystemProvider();
+        List<PipeSystemProvider> found = List.of(nio, nativeSeam);
+
+        assertThat(PipeSystems.select(found, IoStyle.OVERLAPPED)).isSameAs(nativeSeam);
+        assertThat(PipeSystems.select(found, IoStyle.COMPLETION)).isSameAs(nativeSeam);
+        assertThat(PipeSystems.select(found, IoStyle.BLOCKING))
+                .as("threaded and virtual measure faster on the JDK's channels")
+                .isSameAs(nio);
+        assertThat(PipeSystems.select(List.of(nativeSeam), IoStyle.BLOCKING))
+                .as("and run on the native seam where it is the only one")
+                .isSameAs(nativeSeam);
     }
 
     @Test
