@@ -71,9 +71,11 @@ final class CompareCommand implements Callable<Integer> {
                 "OS seams to run the engines on, the first preferred (default: $" + SeamChoice.ENV
                         + ", else every seam that can run here, preferred first: native,nio on Linux with JDK 22+,"
                         + " else nio).",
-                "Every engine runs on the first under its plain key, and again on each other seam as"
-                        + " <engine>-<seam> (overlapped-nio). The quick matrix runs those rows only where the"
-                        + " references run (echo, churn, idle)."
+                "Every engine runs under its plain key on the first seam named, or by default on the seam"
+                        + " its I/O style prefers (as serve picks it: native for overlapped and completion, nio for"
+                        + " threaded and virtual), and again on each other seam as <engine>-<seam> (overlapped-nio,"
+                        + " threaded-native). The quick matrix runs those rows only where the references run (echo,"
+                        + " churn, idle)."
             })
     List<String> seams;
 
@@ -156,8 +158,16 @@ final class CompareCommand implements Callable<Integer> {
                 cannotRun.put(p.name(), p.unavailabilityCause().orElseThrow());
             }
         }
+        // Each engine's plain row on the seam its I/O style prefers, as serve picks it for that engine.
+        Map<String, String> preferredByEngine = new TreeMap<>();
+        for (String engine : engines) {
+            PipeEngines.ioStyle(engine)
+                    .map(style -> PipeSystems.select(runnable, style).name())
+                    .filter(seam -> !seam.equals(runnable.get(0).name()))
+                    .ifPresent(seam -> preferredByEngine.put(engine, seam));
+        }
         return new ComparisonOptions.Seams(
-                runnable.stream().map(PipeSystemProvider::name).toList(), cannotRun, everyWorkload);
+                runnable.stream().map(PipeSystemProvider::name).toList(), cannotRun, everyWorkload, preferredByEngine);
     }
 
     @Override

@@ -49,11 +49,12 @@ class CompareCommandTest {
 
         assertThat(out).contains("seams native, nio");
         Results results = Results.read(dir.resolve(ComparisonReport.JSON));
-        assertThat(results.servers()).containsExactly("threaded", "threaded-nio", "overlapped", "overlapped-nio");
+        assertThat(results.servers()).containsExactly("threaded", "threaded-native", "overlapped", "overlapped-nio");
         assertThat(results.runs())
-                .as("by default every seam that can run here, the preferred first")
+                .as("by default every seam that can run here, each engine's plain row on the seam its style"
+                        + " prefers, as serve picks it")
                 .extracting(r -> r.engine() + " " + r.seam())
-                .containsExactly("threaded native", "threaded-nio nio", "overlapped native", "overlapped-nio nio");
+                .containsExactly("threaded nio", "threaded-native native", "overlapped native", "overlapped-nio nio");
         assertThat(results.runs()).allSatisfy(r -> {
             assertThat(r.errors()).as("%s", r.errorSamples()).isZero();
             assertThat(r.windows())
@@ -61,7 +62,11 @@ class CompareCommandTest {
                     .satisfies(w -> assertThat(w.messages()).isPositive());
         });
         assertThat(Files.readString(dir.resolve(ComparisonReport.MARKDOWN)))
-                .contains("| overlapped | native | ", "| overlapped-nio | nio | ", "| threaded | native | ")
+                .contains(
+                        "| overlapped | native | ",
+                        "| overlapped-nio | nio | ",
+                        "| threaded | nio | ",
+                        "| threaded-native | native | ")
                 .contains("seam: the OS seam the engine ran on");
         assertThat(Files.readString(dir.resolve(ComparisonReport.HTML)))
                 .contains("<td>overlapped-nio</td><td>nio</td>");

@@ -50,10 +50,11 @@ public record ComparisonOptions(
     public static final List<String> SEAM_DEPENDENT = ENGINES;
 
     /**
-     * The OS seams the engines run on. Every engine runs on the first under its plain key
-     * ({@code overlapped}); on each further seam the engines of {@link #SEAM_DEPENDENT} run again
-     * as {@code <engine>-<seam>} ({@code overlapped-nio}), so that a table shows what the
-     * transport costs apart from the strategy.
+     * The OS seams the engines run on. Every engine runs on its preferred seam under its plain key
+     * ({@code overlapped}): the one {@code preferredByEngine} names for it, else the first; on
+     * each further seam the engines of {@link #SEAM_DEPENDENT} run again as
+     * {@code <engine>-<seam>} ({@code overlapped-nio}, {@code threaded-native}), so that a table
+     * shows what the transport costs apart from the strategy.
      *
      * @param names the seams' names ({@code native}, {@code nio}), the preferred first
      * @param cannotRun seams that would have been preferred to the first but cannot run here, each
@@ -61,15 +62,31 @@ public record ComparisonOptions(
      * @param everyWorkload true to run the further seams' rows on every workload; false to run
      *     them only where the references run (the echo, churn and idle workloads: the transport's
      *     costs, not the handler's or the disk's), as the quick matrix does to stay quick
+     * @param preferredByEngine an engine's preferred seam where it is not the first (as its I/O
+     *     style prefers it: {@code serve} picks the same), one of {@code names}
      */
-    public record Seams(List<String> names, Map<String, String> cannotRun, boolean everyWorkload) {
+    public record Seams(
+            List<String> names,
+            Map<String, String> cannotRun,
+            boolean everyWorkload,
+            Map<String, String> preferredByEngine) {
 
         public Seams {
             names = List.copyOf(names);
             cannotRun = java.util.Collections.unmodifiableMap(new TreeMap<>(cannotRun));
+            preferredByEngine = Map.copyOf(preferredByEngine);
             if (names.isEmpty() || names.stream().distinct().count() != names.size()) {
                 throw new IllegalArgumentException("seams must name at least one seam, each once: " + names);
             }
+            if (!names.containsAll(preferredByEngine.values())) {
+                throw new IllegalArgumentException(
+                        "an engine's preferred seam must be one of " + names + ": " + preferredByEngine);
+            }
+        }
+
+        /** Every engine preferring the first of {@code names}. */
+        public Seams(List<String> names, Map<String, String> cannotRun, boolean everyWorkload) {
+            this(names, cannotRun, everyWorkload, Map.of());
         }
 
         /** Only {@code seam}: one row per engine, as before there were two. */
@@ -77,9 +94,22 @@ public record ComparisonOptions(
             return new Seams(List.of(seam), Map.of(), true);
         }
 
-        /** The seam every engine runs on under its plain key. */
+        /** The first seam: the one engines prefer unless {@link #preferredByEngine} says otherwise. */
         public String preferred() {
             return names.get(0);
+        }
+
+        /** The seam {@code engine} runs on under its plain key. */
+        public String preferredFor(String engine) {
+            return preferredByEngine.getOrDefault(engine, preferred());
+        }
+
+        /** The seams {@code engine} runs on: its preferred one first, then the others in order. */
+        List<String> orderFor(String engine) {
+            String first = preferredFor(engine);
+            List<String> order = new ArrayList<>(List.of(first));
+            names.stream().filter(n -> !n.equals(first)).forEach(order::add);
+            return order;
         }
     }
 
@@ -110,7 +140,7 @@ public record ComparisonOptions(
         List<String> servers = new ArrayList<>();
         for (String engine : engines) {
             servers.add(engine);
-            servers.addAll(seamRows(engine, seams.names()));
+            servers.addAll(seamRows(engine, seams.orderFor(engine)));
         }
         if (reference) {
             servers.addAll(REFERENCES);
@@ -126,7 +156,7 @@ public record ComparisonOptions(
         Map<String, String> missing = new TreeMap<>();
         for (String engine : engines) {
             for (Map.Entry<String, String> seam : seams.cannotRun().entrySet()) {
-                for (String row : seamRows(engine, List.of(seams.preferred(), seam.getKey()))) {
+                for (String row : seamRows(engine, List.of(seams.preferredFor(engine), seam.getKey()))) {
                     missing.put(row, "the " + seam.getKey() + " seam cannot run here: " + seam.getValue());
                 }
             }
@@ -153,7 +183,7 @@ public record ComparisonOptions(
             return null;
         }
         String engine = engineOf(server);
-        return engine.equals(server) ? seams.preferred() : server.substring(engine.length() + 1);
+        return engine.equals(server) ? seams.preferredFor(engine) : server.substring(engine.length() + 1);
     }
 
     /**

@@ -34,9 +34,10 @@ final class ReportTables {
     static final String SEAM_NOTE = "seam: the OS seam the engine ran on, as its server's READY line named it."
             + " native: raw Linux system calls through java.lang.foreign, epoll edge-triggered (the loops of"
             + " overlapped and completion on an epoll of their own; the blocking calls of threaded and virtual"
-            + " parked on a poller thread's); nio: the JDK's AF_UNIX channels and a Selector. A row"
-            + " <engine>-<seam> (overlapped-nio) is that engine again on another seam: the same strategy, another"
-            + " transport.";
+            + " parked on a poller thread's); nio: the JDK's AF_UNIX channels and a Selector. Each engine's"
+            + " plain row runs on the seam its I/O style prefers, as serve picks it (native for overlapped and"
+            + " completion, nio for threaded and virtual); a row <engine>-<seam> (overlapped-nio, threaded-native)"
+            + " is that engine again on another seam: the same strategy, another transport.";
 
     private ReportTables() {}
 

@@ -66,6 +66,32 @@ class ComparisonOptionsTest {
     }
 
     @Test
+    void anEngineThatPrefersAnotherSeamRunsOnItUnderItsPlainKeyAndOnTheFirstAsAFurtherRow() {
+        ComparisonOptions options = options(new ComparisonOptions.Seams(
+                List.of("native", "nio"), Map.of(), true, Map.of("threaded", "nio", "virtual", "nio")));
+
+        assertThat(options.servers())
+                .containsExactly(
+                        "threaded",
+                        "threaded-native",
+                        "overlapped",
+                        "overlapped-nio",
+                        "completion",
+                        "completion-nio",
+                        "virtual",
+                        "virtual-native",
+                        "netty",
+                        "c-epoll");
+        assertThat(options.seamOf("threaded")).isEqualTo("nio");
+        assertThat(options.seamOf("threaded-native")).isEqualTo("native");
+        assertThat(options.seamOf("overlapped")).isEqualTo("native");
+        assertThatThrownBy(
+                        () -> new ComparisonOptions.Seams(List.of("nio"), Map.of(), true, Map.of("threaded", "native")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("preferred seam must be one of [nio]");
+    }
+
+    @Test
     void withOneSeamThereIsOneRowPerEngine() {
         ComparisonOptions options = options(ComparisonOptions.Seams.only("nio"));
 
