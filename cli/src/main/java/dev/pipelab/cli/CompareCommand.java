@@ -162,9 +162,8 @@ final class CompareCommand implements Callable<Integer> {
         Map<String, String> preferredByEngine = new TreeMap<>();
         for (String engine : engines) {
             PipeEngines.ioStyle(engine)
-                    .map(style -> PipeSystems.select(runnable, style).name())
-                    .filter(seam -> !seam.equals(runnable.get(0).name()))
-                    .ifPresent(seam -> preferredByEngine.put(engine, seam));
+                    .ifPresent(style -> preferredByEngine.put(
+                            engine, PipeSystems.select(runnable, style).name()));
         }
         return new ComparisonOptions.Seams(
                 runnable.stream().map(PipeSystemProvider::name).toList(), cannotRun, everyWorkload, preferredByEngine);

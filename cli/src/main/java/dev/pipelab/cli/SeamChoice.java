@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 /**
  * The OS seam a command runs its engines on, as the user chose it: {@code --seam}, else
  * {@value #ENV}, else (for {@code serve}) the config file's {@code seam}, else the automatic
- * choice of {@link PipeSystems#select()} (the {@code pipelab.seam} system property, else the
- * available seam of highest preference). The chosen provider is handed to the engine's factory
+ * choice for the engine's I/O style, {@link PipeSystems#select(dev.pipelab.spi.os.IoStyle)} (the
+ * {@code pipelab.seam} system property, else the available seam that style prefers). The chosen provider is handed to the engine's factory
  * ({@code PipeEngines.factory(key, seam)}) instead of the global default, so the seam a command
  * prints is the one its engine runs on.
  */
@@ -40,20 +40,13 @@ final class SeamChoice {
     }
 
     /**
-     * The first of {@code choices} that is given (not null or blank), resolved to its seam; the
-     * automatic choice when none is.
+     * The seam for the engine called {@code strategy}: the first of {@code choices} that is given
+     * (not null or blank), resolved to its seam; when none is, the seam this machine prefers for
+     * that engine's I/O style (the general one for an unknown engine, which its factory then
+     * reports).
      *
      * @throws UnknownSeamException when it names no seam on the class path
      * @throws UnavailableSeamException when the seam it names cannot run here, with the cause
-     */
-    static PipeSystemProvider choose(String... choices) {
-        return chooseFor(null, choices);
-    }
-
-    /**
-     * As {@link #choose}, for the engine called {@code strategy}: the automatic choice is the seam
-     * this machine prefers for that engine's I/O style (the general one for an unknown engine,
-     * which its factory then reports).
      */
     static PipeSystemProvider chooseFor(String strategy, String... choices) {
         for (String choice : choices) {
@@ -61,9 +54,7 @@ final class SeamChoice {
                 return named(choice.strip());
             }
         }
-        return strategy == null
-                ? PipeSystems.select()
-                : PipeEngines.ioStyle(strategy).map(PipeSystems::select).orElseGet(PipeSystems::select);
+        return PipeEngines.ioStyle(strategy).map(PipeSystems::select).orElseGet(PipeSystems::select);
     }
 
     /** The seam called {@code wanted}, which must be on the class path and able to run here. */
