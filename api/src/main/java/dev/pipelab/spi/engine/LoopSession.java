@@ -87,7 +87,14 @@ public final class LoopSession implements Session {
             clock.requestArrived(); // otherwise nobody asks when the last request came: one object fewer to touch
         }
         counters.messageIn();
-        dispatch(() -> handler.onMessage(this, request));
+        dispatching = true; // as dispatch does, without a lambda allocated per message
+        try {
+            handler.onMessage(this, request);
+        } catch (Exception e) {
+            handlerFailed(e);
+        } finally {
+            dispatching = false;
+        }
     }
 
     private void dispatch(HandlerCall call) {
@@ -95,10 +102,14 @@ public final class LoopSession implements Session {
         try {
             call.run();
         } catch (Exception e) {
-            fail(HandlerFailures.reason(id, e), false);
+            handlerFailed(e);
         } finally {
             dispatching = false;
         }
+    }
+
+    private void handlerFailed(Exception e) {
+        fail(HandlerFailures.reason(id, e), false);
     }
 
     /** The client broke the protocol, or the handler failed: one error frame, then the end. */

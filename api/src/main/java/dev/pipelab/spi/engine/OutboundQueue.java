@@ -1,5 +1,7 @@
 package dev.pipelab.spi.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,7 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Most of the time a queue holds one frame or none, and a loop engine touches each of
  * thousands of queues once a message: so the oldest frame has a field of its own, the rest a
  * deque made only when a second frame waits, and the condition is signalled only while a
- * writer waits on it; each object fewer on that path is a cache miss fewer per message.
+ * writer waits on it; each object fewer on that path is a cache miss fewer per message. Of the
+ * four calls a message makes (offer, poll, written, and the poll that finds the queue empty),
+ * only the first two take the lock: the account of bytes is one atomic field, and a poll of an
+ * empty queue looks without it. A frame queued by another thread meanwhile is not lost by that
+ * look: whoever queues it tells the writer (the loop's outboundReady, the writer's condition).
  */
 public final class OutboundQueue {
 
@@ -27,10 +33,23 @@ public final class OutboundQueue {
     private final ServerCounters counters;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private OutboundFrame oldest; // the next frame to write; null when none is queued
+    private static final VarHandle OLDEST;
+    private static final VarHandle QUEUED_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OLDEST = lookup.findVarHandle(OutboundQueue.class, "oldest", OutboundFrame.class);
+            QUEUED_BYTES = lookup.findVarHandle(OutboundQueue.class, "queuedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private OutboundFrame oldest; // the next frame to write; null when none is queued. Written under the lock
     private ArrayDeque<OutboundFrame> younger; // the frames after it, made when the first of them comes
     private int writersWaiting; // in awaitFrames
-    private long queuedBytes;
+    private volatile long queuedBytes; // queued or being written; changed only through QUEUED_BYTES
     private boolean finished;
 
     /** A queue bounded at {@code boundBytes} that reports its size to {@code counters}. */
@@ -66,16 +85,20 @@ public final class OutboundQueue {
                 return Offer.FINISHED;
             }
             if (bounded && queuedBytes + frame.accountedBytes() > boundBytes) {
-                return Offer.FULL;
+                return Offer.FULL; // a write finishing meanwhile may have made room: the bound holds, at worst early
             }
             add(frame);
-            queuedBytes += frame.accountedBytes();
-            counters.queued(queuedBytes);
+            counters.queued(account(frame.accountedBytes()));
             signalWriters();
             return Offer.QUEUED;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Adds {@code bytes} (negative: takes them) to the account; returns the new total. */
+    private long account(long bytes) {
+        return (long) QUEUED_BYTES.getAndAdd(this, bytes) + bytes;
     }
 
     /** Queues {@code frame} last; under the lock. */
@@ -115,13 +138,18 @@ public final class OutboundQueue {
                 return false;
             }
             if (dropQueued) {
+                // the frames dropped leave the account; one being written stays in it until written
+                long dropped = 0;
+                for (OutboundFrame f = oldest; f != null; f = younger != null ? younger.pollFirst() : null) {
+                    dropped += f.accountedBytes();
+                }
                 oldest = null;
                 younger = null;
-                queuedBytes = 0;
+                account(-dropped);
             }
             OutboundFrame error = OutboundFrame.error(reason);
             add(error);
-            queuedBytes += error.accountedBytes();
+            account(error.accountedBytes());
             finished = true;
             signalWriters();
             return true;
@@ -143,6 +171,9 @@ public final class OutboundQueue {
 
     /** The next frame without waiting, or null if none is queued. */
     public OutboundFrame poll() {
+        if (OLDEST.getAcquire(this) == null) {
+            return null; // see the class comment: a frame queued after this look is announced to the writer
+        }
         lock.lock();
         try {
             OutboundFrame next = oldest; // its bytes stay accounted until written
@@ -178,23 +209,12 @@ public final class OutboundQueue {
 
     /** Marks {@code frame}, taken earlier, as written: its bytes leave the account. */
     public void written(OutboundFrame frame) {
-        lock.lock();
-        try {
-            queuedBytes -= frame.accountedBytes();
-            signalWriters();
-        } finally {
-            lock.unlock();
-        }
+        account(-frame.accountedBytes()); // nobody waits for the account to shrink: no signal
     }
 
     /** Bytes queued or being written now. */
     public long queuedBytes() {
-        lock.lock();
-        try {
-            return queuedBytes;
-        } finally {
-            lock.unlock();
-        }
+        return queuedBytes;
     }
 
     /** True once finished. */

@@ -50,4 +50,23 @@ class OutboundQueueTest {
         assertThat(drop.poll().errorReason()).isEqualTo("not reading");
         assertThat(drop.finishWithError("again", true)).isFalse();
     }
+
+    @Test
+    void droppingTheQueuedFramesKeepsTheOneBeingWrittenInTheAccount() {
+        OutboundQueue q = new OutboundQueue(100, counters);
+        q.offerReply(new byte[6]); // 10 bytes accounted
+        OutboundFrame beingWritten = q.poll();
+        q.offerPush(new byte[16]); // 20 more, queued behind it
+        assertThat(q.finishWithError("not reading", true)).isTrue();
+        OutboundFrame error = q.poll();
+        assertThat(error.isError()).isTrue();
+        assertThat(q.poll()).as("the push was dropped").isNull();
+        assertThat(q.queuedBytes())
+                .as("the frame being written and the error frame")
+                .isEqualTo(10 + error.accountedBytes());
+
+        q.written(beingWritten);
+        q.written(error);
+        assertThat(q.queuedBytes()).as("everything written: nothing owed").isZero();
+    }
 }

@@ -5,7 +5,11 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code nio}: {@code SocketChannel.write} and {@code read} with direct buffers, the NIO
  *       seam's calls (a lock and several layers each);
  *   <li>{@code ffm}: the native seam's own downcalls, {@code LinuxSys.send} and {@code recv}
- *       (critical, errno captured);
+ *       (critical, errno captured; sendto and recvfrom through syscall(2));
+ *   <li>{@code ffmLibc}: the same downcalls to the C library's {@code send} and {@code recv},
+ *       which are cancellation points (what the seam called before);
  *   <li>{@code jna}: JNA direct-mapped {@code send} and {@code recv}, the cheapest way JNA has.
  * </ul>
  * Each operation is one write and one read, so a call costs about half the score.
@@ -55,6 +61,28 @@ public class SocketCallBenchmark {
         static native long send(int fd, Pointer buf, long len, int flags);
 
         static native long recv(int fd, Pointer buf, long len, int flags);
+    }
+
+    /** The C library's send and recv, linked as the seam links its calls: critical, errno captured. */
+    static final class LibcCalls {
+        static final MethodHandle SEND = link("send");
+        static final MethodHandle RECV = link("recv");
+
+        private LibcCalls() {}
+
+        private static MethodHandle link(String name) {
+            Linker linker = Linker.nativeLinker();
+            return linker.downcallHandle(
+                    linker.defaultLookup().find(name).orElseThrow(),
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT),
+                    Linker.Option.captureCallState("errno"),
+                    Linker.Option.critical(true));
+        }
     }
 
     /** A pair of NIO channels and a direct buffer. */
@@ -83,6 +111,7 @@ public class SocketCallBenchmark {
         Arena arena;
         MemorySegment segment;
         LinuxSys.Errno errno;
+        MemorySegment callState; // errno, for the C library's calls
         Memory memory;
 
         @Setup(Level.Trial)
@@ -91,6 +120,7 @@ public class SocketCallBenchmark {
             arena = Arena.ofConfined();
             segment = arena.allocate(BYTES);
             errno = new LinuxSys.Errno(arena);
+            callState = arena.allocate(Linker.Option.captureStateLayout());
             memory = new Memory(BYTES);
         }
 
@@ -114,6 +144,13 @@ public class SocketCallBenchmark {
     public long ffm(Descriptors s) {
         LinuxSys.send(s.errno, s.fds[0], s.segment, BYTES, LinuxSys.MSG_NOSIGNAL);
         return LinuxSys.recv(s.errno, s.fds[1], s.segment, BYTES, 0);
+    }
+
+    @Benchmark
+    public long ffmLibc(Descriptors s) throws Throwable {
+        long sent = (long) // as in ffm: the send's result is not looked at
+                LibcCalls.SEND.invokeExact(s.callState, s.fds[0], s.segment, (long) BYTES, LinuxSys.MSG_NOSIGNAL);
+        return (long) LibcCalls.RECV.invokeExact(s.callState, s.fds[1], s.segment, (long) BYTES, 0);
     }
 
     @Benchmark

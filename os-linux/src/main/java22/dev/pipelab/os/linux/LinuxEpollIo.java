@@ -53,6 +53,8 @@ final class LinuxEpollIo extends UnixAsyncIo {
     private final Arena arena = Arena.ofAuto(); // freed with the io: segments live as long as it
     private final LinuxSys.Errno errno = new LinuxSys.Errno(arena); // the loop thread's
     private final MemorySegment readSegment;
+    private byte[] lastArray; // the array of the outbound buffer sent from last, and its segment
+    private MemorySegment lastArraySegment;
     private final MemorySegment events;
     private final MemorySegment ctlEvent;
     private final MemorySegment wakeWord; // what the loop reads the eventfd's counter into
@@ -142,14 +144,27 @@ final class LinuxEpollIo extends UnixAsyncIo {
      * The memory of {@code buffer} from its position, for recv and send: the loop's read buffer
      * as the native segment it is, any other (an instance's outbound heap buffer) as a heap
      * segment, which the critical recv and send read and write in place.
+     *
+     * <p>The segment of the last outbound array is kept: the spare outbound buffers are taken
+     * last-in first-out, so one array serves client after client, and making its segment again
+     * for each send (MemorySegment.ofBuffer: a segment and a session object) was a third of what
+     * the loop allocated per message.
      */
-    @SuppressWarnings("ReferenceEquality") // the loop's own buffer, not an equal one
+    @SuppressWarnings("ReferenceEquality") // the loop's own buffer, the same array: not equal ones
     MemorySegment segmentOf(ByteBuffer buffer) {
         if (buffer == readBuffer()) {
             int at = buffer.position();
             return at == 0 ? readSegment : readSegment.asSlice(at);
         }
-        return MemorySegment.ofBuffer(buffer);
+        if (!buffer.hasArray()) {
+            return MemorySegment.ofBuffer(buffer);
+        }
+        if (buffer.array() != lastArray) {
+            lastArray = buffer.array();
+            lastArraySegment = MemorySegment.ofArray(lastArray);
+        }
+        int at = buffer.arrayOffset() + buffer.position();
+        return at == 0 ? lastArraySegment : lastArraySegment.asSlice(at);
     }
 
     // ---- connections

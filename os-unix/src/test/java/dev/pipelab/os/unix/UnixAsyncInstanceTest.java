@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pipelab.api.PipeServerConfig;
-import dev.pipelab.api.protocol.FrameDecoder;
 import dev.pipelab.api.protocol.Frames;
 import dev.pipelab.spi.os.OverlappedInstance;
 import dev.pipelab.spi.os.OverlappedPipe;
@@ -14,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -154,23 +152,7 @@ class UnixAsyncInstanceTest {
     }
 
     private List<String> replies(int n) throws IOException {
-        client.configureBlocking(true);
-        FrameDecoder decoder = FrameDecoder.forClient(1024);
-        ByteBuffer in = ByteBuffer.allocate(1024).flip();
-        List<String> replies = new ArrayList<>();
-        while (replies.size() < n) {
-            byte[] reply = decoder.decode(in);
-            if (reply != null) {
-                replies.add(new String(reply, UTF_8));
-                continue;
-            }
-            in.clear();
-            if (client.read(in) < 0) {
-                break;
-            }
-            in.flip();
-        }
-        return replies;
+        return ClientReplies.read(client, n); // blocking: a bounded wait, under the class's timeout
     }
 
     @AfterEach

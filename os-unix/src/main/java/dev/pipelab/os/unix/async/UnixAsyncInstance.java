@@ -52,6 +52,9 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private final Runnable queueReadRoutine = this::queueReadRoutine; // the completion style's, likewise
     private final Runnable queueWriteRoutine = this::queueWriteRoutine;
     private final Runnable queueFlushRoutine = this::queueFlushRoutine;
+    private ReadApc readApc; // the APCs that call the routines, made at their first use: see queueReadRoutine
+    private WriteApc writeApc;
+    private WriteApc flushApc;
     private ReadRoutine readRoutine; // the routine of the outstanding ReadFileEx
     private WriteRoutine writeRoutine; // of the outstanding WriteFileEx
     private WriteRoutine flushRoutine; // of the outstanding flush
@@ -598,25 +601,82 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
 
     /*
      * A finished operation queues its routine as an APC with the outcome it had when it finished:
-     * the next operation may start, and finish, before the APC runs.
+     * the next operation may start, and finish, before the APC runs. Each kind of operation has
+     * one APC object of its own, made when it first finishes, filled with that outcome and
+     * queued; another is made only while the instance's is still queued (the same kind of
+     * operation finished twice before the loop ran its APCs), so a message costs no APC allocated.
      */
     private void queueReadRoutine() {
-        ReadRoutine routine = readRoutine;
-        IOException failure = readFailure;
-        byte[] m = takeMessage();
-        io.queueApc(() -> routine.completed(failure, m));
+        if (readApc == null) {
+            readApc = new ReadApc();
+        }
+        (readApc.queued ? new ReadApc() : readApc).queue(readRoutine, readFailure, takeMessage());
     }
 
     private void queueWriteRoutine() {
-        WriteRoutine routine = writeRoutine;
-        IOException failure = writeFailure;
-        io.queueApc(() -> routine.completed(failure));
+        if (writeApc == null) {
+            writeApc = new WriteApc();
+        }
+        (writeApc.queued ? new WriteApc() : writeApc).queue(writeRoutine, writeFailure);
     }
 
     private void queueFlushRoutine() {
-        WriteRoutine routine = flushRoutine;
-        IOException failure = flushFailure;
-        io.queueApc(() -> routine.completed(failure));
+        if (flushApc == null) {
+            flushApc = new WriteApc();
+        }
+        (flushApc.queued ? new WriteApc() : flushApc).queue(flushRoutine, flushFailure);
+    }
+
+    /** A read routine's call with its outcome, as the APC that makes it. */
+    private final class ReadApc implements Runnable {
+        private boolean queued;
+        private ReadRoutine routine;
+        private IOException failure;
+        private byte[] message;
+
+        void queue(ReadRoutine r, IOException f, byte[] m) {
+            routine = r;
+            failure = f;
+            message = m;
+            queued = true;
+            io.queueApc(this);
+        }
+
+        @Override
+        public void run() {
+            ReadRoutine r = routine;
+            IOException f = failure;
+            byte[] m = message;
+            routine = null; // free again before the routine runs: it may start the next read
+            failure = null;
+            message = null;
+            queued = false;
+            r.completed(f, m);
+        }
+    }
+
+    /** A write or flush routine's call with its outcome. */
+    private final class WriteApc implements Runnable {
+        private boolean queued;
+        private WriteRoutine routine;
+        private IOException failure;
+
+        void queue(WriteRoutine r, IOException f) {
+            routine = r;
+            failure = f;
+            queued = true;
+            io.queueApc(this);
+        }
+
+        @Override
+        public void run() {
+            WriteRoutine r = routine;
+            IOException f = failure;
+            routine = null;
+            failure = null;
+            queued = false;
+            r.completed(f);
+        }
     }
 
     // ---- both

@@ -1,0 +1,119 @@
+package dev.pipelab.os.unix;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipelab.api.PipeServerConfig;
+import dev.pipelab.api.protocol.Frames;
+import dev.pipelab.spi.os.CompletionInstance;
+import dev.pipelab.spi.os.CompletionPipe;
+import dev.pipelab.spi.os.PipeEvent;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Unix seam lets an operation of the completion style start again before the routine of the
+ * last one has run (Windows does not: its operation is pending until then); each routine then
+ * still runs once, in the wait, in order, with the outcome its own operation had.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class UnixCompletionRoutinesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private CompletionPipe pipe;
+    private CompletionInstance instance;
+    private SocketChannel client;
+    private final List<String> ran = new ArrayList<>();
+
+    @Test
+    void readsThatFinishBeforeTheWaitEachBringTheirOwnMessage() throws IOException {
+        connect();
+        ByteBuffer all = ByteBuffer.allocate(256);
+        for (int i = 0; i < 3; i++) {
+            all.put(Frames.encode(("request " + i).getBytes(UTF_8)));
+        }
+        client.write(all.flip()); // one write: the first read takes all three
+        instance.readFileEx(this::read);
+        waitUntilRan(1);
+
+        instance.readFileEx(this::read); // both finish at once, from what the first read took
+        instance.readFileEx(this::read);
+        assertThat(ran).as("no routine outside the wait").hasSize(1);
+        waitUntilRan(3);
+
+        assertThat(ran).containsExactly("read request 0", "read request 1", "read request 2");
+    }
+
+    @Test
+    void writesThatFinishBeforeTheWaitEachBringTheirOwnRoutine() throws IOException {
+        connect();
+        for (String reply : List.of("one", "two")) {
+            instance.writeFileEx(reply.getBytes(UTF_8), failure -> ran.add("wrote " + reply + " " + failure));
+        }
+        assertThat(ran).as("no routine outside the wait").isEmpty();
+        waitUntilRan(2);
+        instance.writeFileEx("three".getBytes(UTF_8), failure -> ran.add("wrote three " + failure));
+        waitUntilRan(3);
+
+        assertThat(ran).containsExactly("wrote one null", "wrote two null", "wrote three null");
+        assertThat(replies(3)).containsExactly("one", "two", "three");
+    }
+
+    private void read(IOException failure, byte[] message) {
+        ran.add(failure != null ? "failed " + failure : "read " + new String(message, UTF_8));
+    }
+
+    private void connect() throws IOException {
+        PipeServerConfig config = PipeServerConfig.builder(
+                        dir.resolve("routines.sock").toString())
+                .build();
+        pipe = UnixPipeSystem.INSTANCE.createCompletionPipe(config);
+        PipeEvent connected = pipe.createEvent(false);
+        instance = pipe.createInstance();
+        assertThat(instance.connect(connected)).as("no client yet: pending").isFalse();
+        client = SocketChannel.open(UnixDomainSocketAddress.of(config.address().path()));
+        assertThat(pipe.waitAlertable(connected, WAIT)).isEqualTo(CompletionPipe.WaitResult.SIGNALLED);
+        assertThat(instance.getOverlappedResult()).isTrue();
+    }
+
+    private void waitUntilRan(int routines) throws IOException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        PipeEvent never = pipe.createEvent(false);
+        while (ran.size() < routines && System.nanoTime() < deadline) {
+            pipe.waitAlertable(never, WAIT);
+        }
+        assertThat(ran).as("routines run in the wait").hasSize(routines);
+    }
+
+    private List<String> replies(int n) throws IOException {
+        return ClientReplies.read(client, n); // blocking: a bounded wait, under the class's timeout
+    }
+
+    @AfterEach
+    void closeEverything() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+        if (instance != null) {
+            instance.close();
+        }
+        if (pipe != null) {
+            pipe.close();
+        }
+    }
+}
