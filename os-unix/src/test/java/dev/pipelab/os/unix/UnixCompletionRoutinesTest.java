@@ -8,13 +8,16 @@ import dev.pipelab.api.protocol.Frames;
 import dev.pipelab.spi.os.CompletionInstance;
 import dev.pipelab.spi.os.CompletionPipe;
 import dev.pipelab.spi.os.PipeEvent;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +42,7 @@ class UnixCompletionRoutinesTest {
     private CompletionInstance instance;
     private SocketChannel client;
     private final List<String> ran = new ArrayList<>();
+    private final Deque<Closeable> opened = new ArrayDeque<>();
 
     @Test
     void readsThatFinishBeforeTheWaitEachBringTheirOwnMessage() throws IOException {
@@ -71,7 +75,8 @@ class UnixCompletionRoutinesTest {
         waitUntilRan(3);
 
         assertThat(ran).containsExactly("wrote one null", "wrote two null", "wrote three null");
-        assertThat(replies(3)).containsExactly("one", "two", "three");
+        assertThat(ClientReplies.read(client, 3)) // blocking: bounded by the class's timeout
+                .containsExactly("one", "two", "three");
     }
 
     private void read(IOException failure, byte[] message) {
@@ -82,11 +87,12 @@ class UnixCompletionRoutinesTest {
         PipeServerConfig config = PipeServerConfig.builder(
                         dir.resolve("routines.sock").toString())
                 .build();
-        pipe = UnixPipeSystem.INSTANCE.createCompletionPipe(config);
+        pipe = opened(UnixPipeSystem.INSTANCE.createCompletionPipe(config));
         PipeEvent connected = pipe.createEvent(false);
-        instance = pipe.createInstance();
+        instance = opened(pipe.createInstance());
         assertThat(instance.connect(connected)).as("no client yet: pending").isFalse();
-        client = SocketChannel.open(UnixDomainSocketAddress.of(config.address().path()));
+        client = opened(
+                SocketChannel.open(UnixDomainSocketAddress.of(config.address().path())));
         assertThat(pipe.waitAlertable(connected, WAIT)).isEqualTo(CompletionPipe.WaitResult.SIGNALLED);
         assertThat(instance.getOverlappedResult()).isTrue();
     }
@@ -100,20 +106,15 @@ class UnixCompletionRoutinesTest {
         assertThat(ran).as("routines run in the wait").hasSize(routines);
     }
 
-    private List<String> replies(int n) throws IOException {
-        return ClientReplies.read(client, n); // blocking: a bounded wait, under the class's timeout
+    private <T extends Closeable> T opened(T resource) {
+        opened.push(resource);
+        return resource;
     }
 
     @AfterEach
     void closeEverything() throws IOException {
-        if (client != null) {
-            client.close();
-        }
-        if (instance != null) {
-            instance.close();
-        }
-        if (pipe != null) {
-            pipe.close();
+        for (Closeable c; (c = opened.poll()) != null; ) {
+            c.close(); // the last opened first: the client, the instance, the pipe
         }
     }
 }

@@ -52,9 +52,9 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private final Runnable queueReadRoutine = this::queueReadRoutine; // the completion style's, likewise
     private final Runnable queueWriteRoutine = this::queueWriteRoutine;
     private final Runnable queueFlushRoutine = this::queueFlushRoutine;
-    private ReadApc readApc; // the APCs that call the routines, made at their first use: see queueReadRoutine
-    private WriteApc writeApc;
-    private WriteApc flushApc;
+    private RoutineApc readApc; // the APCs that call the routines, made at their first use: see queueReadRoutine
+    private RoutineApc writeApc;
+    private RoutineApc flushApc;
     private ReadRoutine readRoutine; // the routine of the outstanding ReadFileEx
     private WriteRoutine writeRoutine; // of the outstanding WriteFileEx
     private WriteRoutine flushRoutine; // of the outstanding flush
@@ -608,34 +608,36 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
      */
     private void queueReadRoutine() {
         if (readApc == null) {
-            readApc = new ReadApc();
+            readApc = new RoutineApc();
         }
-        (readApc.queued ? new ReadApc() : readApc).queue(readRoutine, readFailure, takeMessage());
+        (readApc.queued ? new RoutineApc() : readApc).queue(readRoutine, null, readFailure, takeMessage());
     }
 
     private void queueWriteRoutine() {
         if (writeApc == null) {
-            writeApc = new WriteApc();
+            writeApc = new RoutineApc();
         }
-        (writeApc.queued ? new WriteApc() : writeApc).queue(writeRoutine, writeFailure);
+        (writeApc.queued ? new RoutineApc() : writeApc).queue(null, writeRoutine, writeFailure, null);
     }
 
     private void queueFlushRoutine() {
         if (flushApc == null) {
-            flushApc = new WriteApc();
+            flushApc = new RoutineApc();
         }
-        (flushApc.queued ? new WriteApc() : flushApc).queue(flushRoutine, flushFailure);
+        (flushApc.queued ? new RoutineApc() : flushApc).queue(null, flushRoutine, flushFailure, null);
     }
 
-    /** A read routine's call with its outcome, as the APC that makes it. */
-    private final class ReadApc implements Runnable {
+    /** A routine's call with the outcome of its operation, as the APC that makes it: a read's, or a write's or flush's. */
+    private final class RoutineApc implements Runnable {
         private boolean queued;
-        private ReadRoutine routine;
+        private ReadRoutine readRoutine;
+        private WriteRoutine writeRoutine;
         private IOException failure;
         private byte[] message;
 
-        void queue(ReadRoutine r, IOException f, byte[] m) {
-            routine = r;
+        void queue(ReadRoutine read, WriteRoutine write, IOException f, byte[] m) {
+            readRoutine = read;
+            writeRoutine = write;
             failure = f;
             message = m;
             queued = true;
@@ -644,38 +646,20 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
 
         @Override
         public void run() {
-            ReadRoutine r = routine;
+            ReadRoutine read = readRoutine;
+            WriteRoutine write = writeRoutine;
             IOException f = failure;
             byte[] m = message;
-            routine = null; // free again before the routine runs: it may start the next read
+            readRoutine = null; // free again before the routine runs: it may start the next operation
+            writeRoutine = null;
             failure = null;
             message = null;
             queued = false;
-            r.completed(f, m);
-        }
-    }
-
-    /** A write or flush routine's call with its outcome. */
-    private final class WriteApc implements Runnable {
-        private boolean queued;
-        private WriteRoutine routine;
-        private IOException failure;
-
-        void queue(WriteRoutine r, IOException f) {
-            routine = r;
-            failure = f;
-            queued = true;
-            io.queueApc(this);
-        }
-
-        @Override
-        public void run() {
-            WriteRoutine r = routine;
-            IOException f = failure;
-            routine = null;
-            failure = null;
-            queued = false;
-            r.completed(f);
+            if (read != null) {
+                read.completed(f, m);
+            } else {
+                write.completed(f);
+            }
         }
     }
 
