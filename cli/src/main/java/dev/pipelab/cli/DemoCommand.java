@@ -92,20 +92,10 @@ final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("pipelab demo: %s%n", e.getMessage());
             return 1;
         }
-        List<String> seamNames =
-                seams.values().stream().map(PipeSystemProvider::name).distinct().toList();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 "PipeLab demo: %d clients, each sends \"%s\" and reads the answer; %s%n%n",
-                clients,
-                CLIENT_MESSAGE,
-                seamNames.size() == 1
-                        ? "seam " + seamNames.get(0)
-                        : "seams "
-                                + seams.entrySet().stream()
-                                        .map(e ->
-                                                e.getKey() + " " + e.getValue().name())
-                                        .collect(Collectors.joining(", ")));
+                clients, CLIENT_MESSAGE, seamsLine(seams));
         out.printf(
                 "%-11s %8s %9s %7s %17s %16s %16s %9s%n",
                 "engine",
@@ -181,6 +171,17 @@ final class DemoCommand implements Callable<Integer> {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return new Row(handler.messages.get(), errors.get(), census, handler.threads.size(), millis);
+    }
+
+    /** "seam native" when every engine runs on one seam, else "seams threaded nio, overlapped native, ...". */
+    private static String seamsLine(Map<String, PipeSystemProvider> seams) {
+        if (seams.values().stream().map(PipeSystemProvider::name).distinct().count() == 1) {
+            return "seam " + seams.values().iterator().next().name();
+        }
+        return "seams "
+                + seams.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue().name())
+                        .collect(Collectors.joining(", "));
     }
 
     /** The SDK's named-pipe client: connect (waiting while busy), send, read the answer, wait, close. */

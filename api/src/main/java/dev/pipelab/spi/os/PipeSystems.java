@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
@@ -181,22 +182,21 @@ public final class PipeSystems {
     }
 
     private static final class Found {
-        static final PipeSystemProvider SELECTED = selected(null);
+        static final PipeSystemProvider SELECTED = selected(PipeSystems::select);
         static final Map<IoStyle, PipeSystemProvider> BY_STYLE = byStyle();
 
-        private static PipeSystemProvider selected(IoStyle style) {
+        /** The seam {@value #SEAM_PROPERTY} names, else the one {@code byPreference} picks of those found. */
+        private static PipeSystemProvider selected(
+                Function<List<PipeSystemProvider>, PipeSystemProvider> byPreference) {
             List<PipeSystemProvider> found = all();
             String wanted = System.getProperty(SEAM_PROPERTY, "").strip();
-            if (!wanted.isEmpty()) {
-                return select(found, wanted);
-            }
-            return style == null ? select(found) : select(found, style);
+            return wanted.isEmpty() ? byPreference.apply(found) : select(found, wanted);
         }
 
         private static Map<IoStyle, PipeSystemProvider> byStyle() {
             Map<IoStyle, PipeSystemProvider> chosen = new EnumMap<>(IoStyle.class);
             for (IoStyle style : IoStyle.values()) {
-                chosen.put(style, selected(style));
+                chosen.put(style, selected(found -> select(found, style)));
             }
             return chosen;
         }

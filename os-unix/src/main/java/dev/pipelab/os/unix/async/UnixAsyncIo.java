@@ -145,22 +145,25 @@ public abstract class UnixAsyncIo {
 
     // ---- events
 
-    final void signalled(UnixEvent event) {
-        if (isOwner()) {
-            finished++;
-            if (event.ordinal() >= 0) {
-                signalledInstances.set(event.ordinal());
-            }
-        } else {
-            if (event.ordinal() >= 0) {
-                remoteSignals.add(event); // the loop marks its instance signalled at its next scan
-            }
-            wakeup();
+    /** {@code event} was set on the owning thread: its instance is marked for the next scan. */
+    final void signalledByOwner(UnixEvent event) {
+        finished++;
+        if (event.ordinal() >= 0) {
+            signalledInstances.set(event.ordinal());
         }
     }
 
-    final void reset(UnixEvent event) {
-        if (event.ordinal() >= 0 && isOwner()) {
+    /** {@code event} was set on another thread: the loop wakes, and marks its instance at its next scan. */
+    final void signalledElsewhere(UnixEvent event) {
+        if (event.ordinal() >= 0) {
+            remoteSignals.add(event);
+        }
+        wakeup();
+    }
+
+    /** {@code event} was reset on the owning thread. */
+    final void resetByOwner(UnixEvent event) {
+        if (event.ordinal() >= 0) {
             signalledInstances.clear(event.ordinal());
         }
     }

@@ -35,9 +35,8 @@ public final class UnixEvent implements PipeEvent {
     UnixEvent(UnixAsyncIo io, int ordinal, boolean initiallySet) {
         this.io = io;
         this.ordinal = ordinal;
-        this.signalled = initiallySet;
         if (initiallySet) {
-            io.signalled(this);
+            set();
         }
     }
 
@@ -47,27 +46,28 @@ public final class UnixEvent implements PipeEvent {
 
     @Override
     public void set() {
-        store(true);
-        io.signalled(this);
+        if (io.isOwner()) {
+            SIGNALLED.setRelease(this, true);
+            io.signalledByOwner(this);
+        } else {
+            signalled = true;
+            io.signalledElsewhere(this);
+        }
     }
 
     @Override
     public void reset() {
-        store(false);
-        io.reset(this);
+        if (io.isOwner()) {
+            SIGNALLED.setRelease(this, false);
+            io.resetByOwner(this);
+        } else {
+            signalled = false;
+        }
     }
 
     @Override
     public boolean isSet() {
         return signalled;
-    }
-
-    private void store(boolean value) {
-        if (io.isOwner()) {
-            SIGNALLED.setRelease(this, value);
-        } else {
-            signalled = value;
-        }
     }
 
     @Override
