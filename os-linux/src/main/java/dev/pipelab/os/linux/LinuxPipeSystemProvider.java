@@ -72,10 +72,11 @@ public final class LinuxPipeSystemProvider implements PipeSystemProvider {
     }
 
     /**
-     * Below the NIO seam for the blocking style, over it for the loops: measured, the threaded
-     * and virtual engines run faster on the JDK's channels today (a platform thread blocked in
-     * recv is woken by the kernel; here it parks and the poller thread unparks it, two futex
-     * calls and a hand-off a message: docs/NATIVE-SEAM.md). {@code --seam native} still runs them here.
+     * Below the NIO seam for the blocking style, over it for the loops: measured
+     * (docs/NATIVE-SEAM.md), the threaded engine, whose platform threads wait in the kernel on
+     * both seams, is level with NIO here, and the virtual engine runs faster on the JDK's channels
+     * (its threads park on either seam; the JDK's pollers hand a wake to the scheduler more
+     * cheaply than this seam's one poller thread). {@code --seam native} still runs them here.
      */
     @Override
     public int preference(IoStyle style) {

@@ -19,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * The blocking style's poller: one epoll instance, edge-triggered, and one daemon platform
  * thread, {@code pipelab-native-poller-N}, that waits in epoll_wait and unparks the threads
  * parked on the sockets it reports. It is the JDK's virtual-thread poller
- * ({@code sun.nio.ch.Poller}) in spirit, with two differences: each socket is registered once,
- * for both directions, for its whole life (EPOLLET, no EPOLLONESHOT), so that a wait costs no
- * epoll_ctl; and what the poller tells a socket is a count of edges, which the socket compares
- * with the count it saw before its call, so that an edge between that call and the park is never
- * lost (see {@link LinuxSocket}).
+ * ({@code sun.nio.ch.Poller}) in spirit, with two differences: a socket is registered once, at
+ * its first parked wait, for both directions, for the rest of its life (EPOLLET, no
+ * EPOLLONESHOT), so that a wait costs no epoll_ctl; and what the poller tells a socket is a count
+ * of edges, which the socket compares with the count it saw before its call, so that an edge
+ * between that call and the park is never lost (see {@link LinuxSocket}). A socket only platform
+ * threads wait on, in the kernel, is never registered.
  *
  * <p>One poller serves every socket of the process while any is open: each socket retains it
  * when it opens and releases it when its descriptor is closed; the last release wakes the

@@ -35,7 +35,7 @@ final class LinuxSocketListener implements UnixListener.Socket<LinuxSocket> {
         accepting.lock();
         try {
             int client = socket.accept();
-            return LinuxSocket.over(client, LinuxSocket.CONNECTED, peers.of(client));
+            return LinuxSocket.accepted(client, peers.of(client));
         } finally {
             accepting.unlock();
         }

@@ -19,10 +19,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * Every system call of the native seam, one downcall handle each, and the structs they take,
  * laid out for this machine's ABI (x86-64 or aarch64 Linux). Calls that return at once (recv,
- * send, accept4, shutdown and epoll_ctl on non-blocking descriptors, epoll_wait with a timeout
- * of 0, the eventfd's read and write) are {@link Linker.Option#critical critical}: no thread-state
- * transition, and recv and send may read and write a Java array directly. A call that can block
- * (epoll_wait with a timeout) is not, so that the GC can run while it waits. errno is captured by
+ * send, accept4, shutdown and epoll_ctl on non-blocking descriptors or with MSG_DONTWAIT,
+ * epoll_wait with a timeout of 0, the eventfd's read and write) are {@link Linker.Option#critical
+ * critical}: no thread-state transition, and recv and send may read and write a Java array
+ * directly. A call that can block (epoll_wait with a timeout, a platform thread's recv and send
+ * that wait in the kernel) is not, so that the GC can run while it waits. errno is captured by
  * the linker ({@link Linker.Option#captureCallState}) into a segment the caller owns, as the C
  * library sets it for the call, since the JVM may itself make calls that change it before Java
  * code could ask.
@@ -48,6 +49,7 @@ final class LinuxSys {
     static final int SOL_SOCKET = 1;
     static final int SO_PEERCRED = 17;
     static final int MSG_NOSIGNAL = 0x4000; // EPIPE instead of SIGPIPE when the peer is gone
+    static final int MSG_DONTWAIT = 0x40; // this call returns at once (EAGAIN), whatever the descriptor's mode
     static final int EPOLL_CLOEXEC = SOCK_CLOEXEC;
     static final int EPOLL_CTL_ADD = 1;
     static final int EPOLL_CTL_DEL = 2;
@@ -62,6 +64,7 @@ final class LinuxSys {
     static final int EFD_CLOEXEC = SOCK_CLOEXEC;
     static final int SHUT_RD = 0;
     static final int SHUT_WR = 1;
+    static final int SHUT_RDWR = 2;
 
     static final int EINTR = 4;
     static final int EAGAIN = 11;
@@ -132,6 +135,16 @@ final class LinuxSys {
             Linker.Option.firstVariadicArg(1),
             ERRNO_OPTION,
             CRITICAL_HEAP);
+    /**
+     * The same, as an ordinary downcall: for the recv and send of a platform thread that waits in
+     * the kernel (a descriptor in blocking mode), so that the GC can run meanwhile. Native memory
+     * only: an ordinary call cannot take a Java array.
+     */
+    private static final MethodHandle SYSCALL_6_WAITING = LINKER.downcallHandle(
+            symbol("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS),
+            Linker.Option.firstVariadicArg(1),
+            ERRNO_OPTION);
     /** The system call numbers: x86-64's own table, and the generic one aarch64 uses. */
     private static final long SYS_RECVFROM = X86_64 ? 45 : 207;
 
@@ -306,6 +319,29 @@ final class LinuxSys {
         }
     }
 
+    /**
+     * recv into native {@code buf} that may wait in the kernel: on a descriptor in blocking mode it
+     * returns once bytes are there, at the end of the stream, or when the socket is shut down.
+     */
+    static long recvWaiting(Errno e, int fd, MemorySegment buf, long len) {
+        try {
+            return (long) SYSCALL_6_WAITING.invokeExact(
+                    e.state, SYS_RECVFROM, (long) fd, buf, len, 0L, MemorySegment.NULL, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** send from native {@code buf} that may wait in the kernel for room (a descriptor in blocking mode). */
+    static long sendWaiting(Errno e, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) SYSCALL_6_WAITING.invokeExact(
+                    e.state, SYS_SENDTO, (long) fd, buf, len, (long) flags, MemorySegment.NULL, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** getsockopt(fd, SOL_SOCKET, SO_PEERCRED) into a {@link #UCRED}; len is a socklen_t holding its size. */
     static int peerCredentials(Errno e, int fd, MemorySegment ucred, MemorySegment len) {
         try {
@@ -381,7 +417,10 @@ final class LinuxSys {
         }
     }
 
-    /** shutdown(fd, how): {@link #SHUT_RD} or {@link #SHUT_WR}; it returns at once. */
+    /**
+     * shutdown(fd, how): {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}; it returns at
+     * once, and wakes the calls waiting in the kernel on the directions it shuts.
+     */
     static int shutdown(Errno e, int fd, int how) {
         try {
             return (int) SHUTDOWN.invokeExact(e.state, fd, how);
