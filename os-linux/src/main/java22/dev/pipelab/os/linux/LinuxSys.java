@@ -129,22 +129,13 @@ final class LinuxSys {
      * clients (the profile in docs/MEASUREMENTS.md). All arguments go as 64-bit words, as
      * syscall passes them to the kernel.
      */
-    private static final MethodHandle SYSCALL_6 = LINKER.downcallHandle(
-            symbol("syscall"),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS),
-            Linker.Option.firstVariadicArg(1),
-            ERRNO_OPTION,
-            CRITICAL_HEAP);
+    private static final MethodHandle SYSCALL_6 = syscall6(ERRNO_OPTION, CRITICAL_HEAP);
     /**
      * The same, as an ordinary downcall: for the recv and send of a platform thread that waits in
      * the kernel (a descriptor in blocking mode), so that the GC can run meanwhile. Native memory
      * only: an ordinary call cannot take a Java array.
      */
-    private static final MethodHandle SYSCALL_6_WAITING = LINKER.downcallHandle(
-            symbol("syscall"),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS),
-            Linker.Option.firstVariadicArg(1),
-            ERRNO_OPTION);
+    private static final MethodHandle SYSCALL_6_WAITING = syscall6(ERRNO_OPTION);
     /** The system call numbers: x86-64's own table, and the generic one aarch64 uses. */
     private static final long SYS_RECVFROM = X86_64 ? 45 : 207;
 
@@ -217,6 +208,17 @@ final class LinuxSys {
     private static MethodHandle critical(String name, boolean heap, MemoryLayout result, MemoryLayout... args) {
         return LINKER.downcallHandle(
                 symbol(name), FunctionDescriptor.of(result, args), ERRNO_OPTION, heap ? CRITICAL_HEAP : CRITICAL);
+    }
+
+    /** syscall(number, fd, buf, len, flags, NULL, NULL): the shape of recvfrom and sendto, every argument a 64-bit word. */
+    private static MethodHandle syscall6(Linker.Option... options) {
+        Linker.Option[] all = new Linker.Option[options.length + 1];
+        all[0] = Linker.Option.firstVariadicArg(1);
+        System.arraycopy(options, 0, all, 1, options.length);
+        return LINKER.downcallHandle(
+                symbol("syscall"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS),
+                all);
     }
 
     private static MemorySegment symbol(String name) {
