@@ -178,6 +178,10 @@ final class LinuxSocket implements UnixStream {
         return generation;
     }
 
+    LinuxPoller poller() {
+        return poller;
+    }
+
     /** True once a parked wait put the socket into the poller's epoll set; a socket only platform threads wait on stays out. */
     boolean inPollerSet() {
         return inSet;

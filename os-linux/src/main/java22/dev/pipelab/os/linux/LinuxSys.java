@@ -59,6 +59,7 @@ final class LinuxSys {
     static final int EPOLLERR = 0x008;
     static final int EPOLLHUP = 0x010;
     static final int EPOLLRDHUP = 0x2000;
+    static final int EPOLLONESHOT = 1 << 30;
     static final int EPOLLET = 1 << 31;
     static final int EFD_NONBLOCK = SOCK_NONBLOCK;
     static final int EFD_CLOEXEC = SOCK_CLOEXEC;

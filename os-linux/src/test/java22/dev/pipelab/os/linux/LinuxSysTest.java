@@ -60,6 +60,9 @@ class LinuxSysTest {
                     P("SOCK_CLOEXEC", SOCK_CLOEXEC);
                     P("SO_PEERCRED", SO_PEERCRED);
                     P("MSG_NOSIGNAL", MSG_NOSIGNAL);
+                    P("MSG_DONTWAIT", MSG_DONTWAIT);
+                    P("SHUT_RDWR", SHUT_RDWR);
+                    P("EPOLLONESHOT", EPOLLONESHOT);
                     P("EPOLLRDHUP", EPOLLRDHUP);
                     P("EPOLLET", (unsigned) EPOLLET);
                     return 0;
@@ -85,6 +88,9 @@ class LinuxSysTest {
         java.put("SOCK_CLOEXEC", (long) LinuxSys.SOCK_CLOEXEC);
         java.put("SO_PEERCRED", (long) LinuxSys.SO_PEERCRED);
         java.put("MSG_NOSIGNAL", (long) LinuxSys.MSG_NOSIGNAL);
+        java.put("MSG_DONTWAIT", (long) LinuxSys.MSG_DONTWAIT);
+        java.put("SHUT_RDWR", (long) LinuxSys.SHUT_RDWR);
+        java.put("EPOLLONESHOT", (long) LinuxSys.EPOLLONESHOT);
         java.put("EPOLLRDHUP", (long) LinuxSys.EPOLLRDHUP);
         java.put("EPOLLET", Integer.toUnsignedLong(LinuxSys.EPOLLET));
 
