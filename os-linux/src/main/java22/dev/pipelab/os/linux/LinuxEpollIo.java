@@ -107,8 +107,8 @@ final class LinuxEpollIo extends UnixAsyncIo {
                 throw new IOException(e.describe("eventfd"));
             }
             MemorySegment event = setup.allocate(LinuxSys.EPOLL_EVENT);
-            add(e, epfd, socket.fd(), LinuxSys.EPOLLIN | LinuxSys.EPOLLET, LISTENER, event);
-            add(e, epfd, wakeFd, LinuxSys.EPOLLIN | LinuxSys.EPOLLET, WAKE, event);
+            LinuxSys.epollAdd(e, epfd, socket.fd(), LinuxSys.EPOLLIN | LinuxSys.EPOLLET, LISTENER, event);
+            LinuxSys.epollAdd(e, epfd, wakeFd, LinuxSys.EPOLLIN | LinuxSys.EPOLLET, WAKE, event);
             MemorySegment readSegment = Arena.ofAuto().allocate(READ_BUFFER_BYTES, 64);
             return new LinuxEpollIo(listener, socket, readSegment, epfd, wakeFd);
         } catch (IOException | RuntimeException | Error e) {
@@ -119,14 +119,6 @@ final class LinuxEpollIo extends UnixAsyncIo {
         }
     }
 
-    private static void add(LinuxSys.Errno e, int epfd, int fd, int interest, long data, MemorySegment event)
-            throws IOException {
-        event.set(JAVA_INT, 0, interest);
-        event.set(JAVA_LONG_UNALIGNED, LinuxSys.EPOLL_EVENT_DATA, data);
-        if (LinuxSys.epollCtl(e, epfd, LinuxSys.EPOLL_CTL_ADD, fd, event) < 0) {
-            throw new IOException(e.describe("epoll_ctl(EPOLL_CTL_ADD, " + fd + ")"));
-        }
-    }
 
     private static void closeQuietly(int fd) {
         if (fd >= 0) {
@@ -187,7 +179,7 @@ final class LinuxEpollIo extends UnixAsyncIo {
         // The sequence number tells a stale event (reported for a descriptor closed since, whose
         // slot a new connection took) from a live one.
         long token = ((long) slot << 32) | (++sequence & 0xFFFF_FFFFL);
-        add(errno, epfd, c.fd(), READ_INTEREST, token, ctlEvent);
+        LinuxSys.epollAdd(errno, epfd, c.fd(), READ_INTEREST, token, ctlEvent);
         slots[slot] = c;
         return token;
     }

@@ -64,12 +64,12 @@ final class LinuxPoller {
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final AtomicInteger GENERATIONS = new AtomicInteger();
 
-    private final int epfd; // the master set: the eventfd and the sub-pollers' sets
+    private final int epfd; // the master set: the eventfd, the sub-pollers' sets, the sockets platform threads park on
     private final int wakeFd;
     private final Arena arena = Arena.ofAuto();
     private final LinuxSys.Errno errno = new LinuxSys.Errno(arena); // the poller thread's
     private final LinuxSys.Errno stopErrno = new LinuxSys.Errno(arena);
-    private final MemorySegment events = arena.allocate(LinuxSys.EPOLL_EVENT_BYTES * (SUB_POLLERS + 1), 8);
+    private final MemorySegment events = arena.allocate(LinuxSys.EPOLL_EVENT_BYTES * MAX_EVENTS, 8);
     private final SubPoller[] subs;
     private final MemorySegment wakeOne = arena.allocate(JAVA_LONG); // 1, what release() writes
     private final AtomicReferenceArray<AtomicReferenceArray<LinuxSocket>> pages = new AtomicReferenceArray<>(PAGES);
@@ -123,11 +123,11 @@ final class LinuxPoller {
             int epfd = opened(opened, LinuxSys.epollCreate1(e, LinuxSys.EPOLL_CLOEXEC), e, "epoll_create1");
             int wakeFd = opened(opened, LinuxSys.eventfd(e, 0, LinuxSys.EFD_NONBLOCK | LinuxSys.EFD_CLOEXEC), e, "eventfd");
             MemorySegment event = setup.allocate(LinuxSys.EPOLL_EVENT);
-            addToMaster(e, epfd, wakeFd, LinuxSys.EPOLLIN, WAKE, event);
+            LinuxSys.epollAdd(e, epfd, wakeFd, LinuxSys.EPOLLIN, WAKE, event);
             int[] subEpfds = new int[SUB_POLLERS];
             for (int i = 0; i < subEpfds.length; i++) {
                 subEpfds[i] = opened(opened, LinuxSys.epollCreate1(e, LinuxSys.EPOLL_CLOEXEC), e, "epoll_create1");
-                addToMaster(e, epfd, subEpfds[i], SubPoller.ARMED, i, event);
+                LinuxSys.epollAdd(e, epfd, subEpfds[i], SubPoller.ARMED, i, event);
             }
             LinuxPoller poller = new LinuxPoller(epfd, wakeFd, subEpfds);
             poller.thread.start();
@@ -153,14 +153,6 @@ final class LinuxPoller {
         return fd;
     }
 
-    private static void addToMaster(LinuxSys.Errno e, int epfd, int fd, int interest, long data, MemorySegment event)
-            throws IOException {
-        event.set(JAVA_INT, 0, interest);
-        event.set(JAVA_LONG_UNALIGNED, LinuxSys.EPOLL_EVENT_DATA, data);
-        if (LinuxSys.epollCtl(e, epfd, LinuxSys.EPOLL_CTL_ADD, fd, event) < 0) {
-            throw new IOException(e.describe("epoll_ctl(EPOLL_CTL_ADD, " + fd + ")"));
-        }
-    }
 
     private boolean tryRetain() {
         if (failure != null) {
@@ -194,21 +186,7 @@ final class LinuxPoller {
         // Joined, so that no PipeLab thread is left once the last socket is closed. The poller
         // only unparks, so it ends within one pass over the events it holds; an interrupt (the
         // threaded engine interrupts its acceptor as it stops) must not cut the wait short.
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                log.warn("{} did not stop within {}", thread.getName(), STOP_WAIT);
-                break;
-            }
-            try {
-                thread.join(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
+        if (joinUntil(thread, System.nanoTime() + STOP_WAIT.toNanos())) {
             Thread.currentThread().interrupt();
         }
         if (failure != null && !thread.isAlive()) {
@@ -223,18 +201,7 @@ final class LinuxPoller {
         boolean interrupted = false;
         for (SubPoller sub : subs) {
             LockSupport.unpark(sub.thread);
-            while (sub.thread.isAlive()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    log.warn("{} did not stop within {}", sub.thread.getName(), STOP_WAIT);
-                    break;
-                }
-                try {
-                    sub.thread.join(Duration.ofNanos(left));
-                } catch (InterruptedException ignored) {
-                    interrupted = true;
-                }
-            }
+            interrupted |= joinUntil(sub.thread, deadline);
             if (!sub.thread.isAlive()) {
                 LinuxSys.close(e, sub.epfd); // a sub-poller still running keeps its set, and the process nothing worse
             }
@@ -246,6 +213,28 @@ final class LinuxPoller {
         }
     }
 
+    /**
+     * Joins {@code t} until {@code deadline} (System.nanoTime), warning if it is still alive then.
+     * An interrupt does not cut the wait short (the threaded engine interrupts its acceptor as it
+     * stops); it is returned, for the caller to restore.
+     */
+    private static boolean joinUntil(Thread t, long deadline) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                log.warn("{} did not stop within {}", t.getName(), STOP_WAIT);
+                break;
+            }
+            try {
+                t.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
+    }
+
     /** A generation for a new socket, which tells its events from those of an earlier socket on the same descriptor. */
     static int nextGeneration() {
         return GENERATIONS.incrementAndGet();
@@ -255,28 +244,39 @@ final class LinuxPoller {
      * Adds {@code socket} to the table and to the epoll set, with {@code interest} (EPOLLET
      * included); {@code event} and {@code e} are the caller's.
      */
-    void register(LinuxSocket socket, int interest, MemorySegment event, LinuxSys.Errno e) throws IOException {
+    /**
+     * Adds {@code socket} to the table and to an epoll set, with {@code interest} (EPOLLET
+     * included); {@code event} and {@code e} are the caller's. A socket whose first parked waiter
+     * is a virtual thread joins the set of the sub-poller its descriptor falls to; one a platform
+     * thread waits on first (an accept, a client's end) joins the master's set, so that its wakes
+     * take one hand-off, not two through a sub-poller that needs a carrier.
+     *
+     * @return the set it joined, for {@link #modify}
+     */
+    int register(LinuxSocket socket, int interest, MemorySegment event, LinuxSys.Errno e) throws IOException {
         int fd = socket.fd();
+        int set = Thread.currentThread().isVirtual() ? subs[fd & (subs.length - 1)].epfd : epfd;
         AtomicReferenceArray<LinuxSocket> page = page(fd);
         page.set(fd & (PAGE_SIZE - 1), socket);
-        if (control(socket, LinuxSys.EPOLL_CTL_ADD, interest, event, e) < 0) {
+        if (control(set, socket, LinuxSys.EPOLL_CTL_ADD, interest, event, e) < 0) {
             page.compareAndSet(fd & (PAGE_SIZE - 1), socket, null);
             throw new IOException(e.describe("epoll_ctl(EPOLL_CTL_ADD, " + fd + ")"));
         }
+        return set;
     }
 
-    /** Changes the interest of {@code socket}, registered already, to {@code interest} (EPOLLET included). */
-    void modify(LinuxSocket socket, int interest, MemorySegment event, LinuxSys.Errno e) throws IOException {
-        if (control(socket, LinuxSys.EPOLL_CTL_MOD, interest, event, e) < 0) {
+    /** Changes the interest of {@code socket}, registered in {@code set} already, to {@code interest} (EPOLLET included). */
+    void modify(int set, LinuxSocket socket, int interest, MemorySegment event, LinuxSys.Errno e) throws IOException {
+        if (control(set, socket, LinuxSys.EPOLL_CTL_MOD, interest, event, e) < 0) {
             throw new IOException(e.describe("epoll_ctl(EPOLL_CTL_MOD, " + socket.fd() + ")"));
         }
     }
 
-    /** epoll_ctl of {@code socket}, in the set of its sub-poller, with its epoll data: generation and descriptor. */
-    private int control(LinuxSocket socket, int op, int interest, MemorySegment event, LinuxSys.Errno e) {
+    /** epoll_ctl of {@code socket} in {@code set}, with its epoll data: generation and descriptor. */
+    private static int control(int set, LinuxSocket socket, int op, int interest, MemorySegment event, LinuxSys.Errno e) {
         event.set(JAVA_INT, 0, interest);
         event.set(JAVA_LONG_UNALIGNED, LinuxSys.EPOLL_EVENT_DATA, ((long) socket.generation() << 32) | socket.fd());
-        return LinuxSys.epollCtl(e, subs[socket.fd() & (subs.length - 1)].epfd, op, socket.fd(), event);
+        return LinuxSys.epollCtl(e, set, op, socket.fd(), event);
     }
 
     /** Takes {@code socket} out of the table, before its descriptor is closed (which takes it out of the epoll set). */
@@ -316,12 +316,15 @@ final class LinuxPoller {
         return page;
     }
 
-    /** The master: waits for the sub-pollers' sets and the eventfd, and wakes the sub-poller whose set has events. */
+    /**
+     * The master: waits for the sub-pollers' sets, the eventfd and the sockets platform threads
+     * park on; wakes the sub-poller whose set has events, and a socket's waiters itself.
+     */
     private void pollLoop() {
         boolean stopped = false;
         try {
             while (!stopped) {
-                int n = LinuxSys.epollWait(errno, epfd, events, SUB_POLLERS + 1, -1);
+                int n = LinuxSys.epollWait(errno, epfd, events, MAX_EVENTS, -1);
                 if (n < 0) {
                     if (errno.value() == LinuxSys.EINTR) {
                         continue;
@@ -329,11 +332,14 @@ final class LinuxPoller {
                     throw new IOException(errno.describe("epoll_wait"));
                 }
                 for (int i = 0; i < n; i++) {
-                    long data = events.get(JAVA_LONG_UNALIGNED, i * LinuxSys.EPOLL_EVENT_BYTES + LinuxSys.EPOLL_EVENT_DATA);
+                    long at = i * LinuxSys.EPOLL_EVENT_BYTES;
+                    long data = events.get(JAVA_LONG_UNALIGNED, at + LinuxSys.EPOLL_EVENT_DATA);
                     if (data == WAKE) {
                         stopped |= stopping; // only release() writes to the eventfd, once
+                    } else if (data >= 0 && data < subs.length) {
+                        subs[(int) data].eventsCame(); // a socket's data is never this small: its generation is above 0
                     } else {
-                        subs[(int) data].eventsCame();
+                        dispatch(events, at);
                     }
                 }
             }

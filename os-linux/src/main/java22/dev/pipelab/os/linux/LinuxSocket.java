@@ -114,6 +114,7 @@ final class LinuxSocket implements UnixStream {
     private MemorySegment received; // the reader's, for recv in the kernel, allocated on its first
     private boolean watchingRoom; // the writer's, written under INTEREST: EPOLLOUT wanted, since a send said EAGAIN
     private int interestInSet; // INTEREST: what the epoll set has for it; 0 until its first parked wait
+    private int pollSet; // INTEREST: the poller's epoll set it joined
     private volatile boolean inSet; // in the poller's epoll set: its parked waits hear edges
     private volatile int state; // CLOSED | calls in progress
     private volatile int readEdges; // bumped by the poller thread only
@@ -427,10 +428,10 @@ final class LinuxSocket implements UnixStream {
     private void join(LinuxSys.Errno e) throws IOException {
         int wanted = watchingRoom ? interest | LinuxSys.EPOLLOUT : interest;
         if (interestInSet == 0) {
-            poller.register(this, wanted, event, e);
+            pollSet = poller.register(this, wanted, event, e);
             inSet = true;
         } else if (interestInSet != wanted) {
-            poller.modify(this, wanted, event, e);
+            poller.modify(pollSet, this, wanted, event, e);
         }
         interestInSet = wanted;
     }

@@ -4,8 +4,10 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -288,6 +290,15 @@ final class LinuxSys {
             return (int) EPOLL_CTL.invokeExact(e.state, epfd, op, fd, event);
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /** epoll_ctl(EPOLL_CTL_ADD) of {@code fd} with {@code interest} and {@code data}, written into {@code event}; a failure names the call. */
+    static void epollAdd(Errno e, int epfd, int fd, int interest, long data, MemorySegment event) throws IOException {
+        event.set(JAVA_INT, 0, interest);
+        event.set(JAVA_LONG_UNALIGNED, EPOLL_EVENT_DATA, data);
+        if (epollCtl(e, epfd, EPOLL_CTL_ADD, fd, event) < 0) {
+            throw new IOException(e.describe("epoll_ctl(EPOLL_CTL_ADD, " + fd + ")"));
         }
     }
 
