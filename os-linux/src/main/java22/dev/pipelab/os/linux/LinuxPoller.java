@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * The blocking style's poller, built as the JDK's own is on Linux ({@code sun.nio.ch.Poller} in its
  * default mode): sub-pollers, each an epoll instance of its own drained by a virtual thread
  * ({@code pipelab-native-subpoller-N-i}, as many as the JDK has: a power of two up to the
- * processors), hold the sockets, every socket in the set of the sub-poller its descriptor falls
- * to; one daemon platform thread, {@code pipelab-native-poller-N}, the master, waits in epoll_wait
- * on the sub-pollers' sets (one-shot, armed by a sub-poller before it parks) and on an eventfd,
- * and unparks the sub-poller whose set has events. A sub-poller under load never parks: it polls
+ * processors), hold the sockets virtual threads park on, each in the set of the sub-poller its
+ * descriptor falls to; one daemon platform thread, {@code pipelab-native-poller-N}, the master,
+ * waits in epoll_wait on the sub-pollers' sets (one-shot, armed by a sub-poller before it parks),
+ * on an eventfd, and on the sockets platform threads park on (an accept, a client's end), and
+ * unparks the sub-poller whose set has events, or a socket's waiters itself. A sub-poller under load never parks: it polls
  * without waiting, unparks the threads parked on the sockets it finds, and yields, so that a
  * virtual thread is woken by a virtual thread, from its carrier's own queue, rather than by a
  * platform thread from outside the scheduler. Two differences from the JDK's: a socket is
