@@ -113,9 +113,8 @@ final class LinuxSocket implements UnixStream {
     private MemorySegment gather; // the writer's, allocated on its first send that copies
     private MemorySegment received; // the reader's, for recv in the kernel, allocated on its first
     private boolean watchingRoom; // the writer's, written under INTEREST: EPOLLOUT wanted, since a send said EAGAIN
-    private int interestInSet; // INTEREST: what the epoll set has for it; 0 until its first parked wait
+    private volatile int interestInSet; // written under INTEREST: what the epoll set has for it; 0 until its first parked wait
     private int pollSet; // INTEREST: the poller's epoll set it joined
-    private volatile boolean inSet; // in the poller's epoll set: its parked waits hear edges
     private volatile int state; // CLOSED | calls in progress
     private volatile int readEdges; // bumped by the poller thread only
     private volatile int writeEdges;
@@ -185,7 +184,7 @@ final class LinuxSocket implements UnixStream {
 
     /** True once a parked wait put the socket into the poller's epoll set; a socket only platform threads wait on stays out. */
     boolean inPollerSet() {
-        return inSet;
+        return interestInSet != 0;
     }
 
     // ---- the calls
@@ -273,11 +272,7 @@ final class LinuxSocket implements UnixStream {
     /** A platform thread's recv, which waits in the kernel and reads into native memory of this socket's. */
     private int readInKernel(ByteBuffer into) throws IOException {
         int wanted = Math.min(into.remaining(), KERNEL_READ_LIMIT);
-        MemorySegment space = received;
-        if (space == null || space.byteSize() < wanted) {
-            space = arena.allocate(Math.max(wanted, FIRST_KERNEL_READ_BYTES));
-            received = space;
-        }
+        MemorySegment space = received = atLeast(received, wanted, FIRST_KERNEL_READ_BYTES);
         while (true) {
             if (inputShut) {
                 return -1;
@@ -353,7 +348,7 @@ final class LinuxSocket implements UnixStream {
                 wanted = only.remaining();
             } else {
                 wanted = Math.min(total, GATHER_LIMIT);
-                buf = gatherBuffer(wanted);
+                buf = gather = atLeast(gather, wanted, FIRST_GATHER_BYTES);
                 long at = 0;
                 for (int i = 0; i < from.length && at < wanted; i++) {
                     ByteBuffer b = from[i];
@@ -413,8 +408,8 @@ final class LinuxSocket implements UnixStream {
 
     /** A parked wait is about to begin: the socket's edges must reach the poller from now on. */
     private void watch(LinuxSys.Errno e) throws IOException {
-        if (inSet) {
-            return;
+        if (interestInSet != 0) {
+            return; // in the set: its parked waits hear edges
         }
         INTEREST.lock();
         try {
@@ -429,7 +424,6 @@ final class LinuxSocket implements UnixStream {
         int wanted = watchingRoom ? interest | LinuxSys.EPOLLOUT : interest;
         if (interestInSet == 0) {
             pollSet = poller.register(this, wanted, event, e);
-            inSet = true;
         } else if (interestInSet != wanted) {
             poller.modify(pollSet, this, wanted, event, e);
         }
@@ -453,14 +447,13 @@ final class LinuxSocket implements UnixStream {
         into.position(into.position() + n);
     }
 
-    /** The writer's gather buffer, at least {@code bytes} long; grown as needed, never beyond the limit. */
-    private MemorySegment gatherBuffer(long bytes) {
-        MemorySegment g = gather;
-        if (g == null || g.byteSize() < bytes) {
-            g = arena.allocate(Math.max(bytes, FIRST_GATHER_BYTES), 8);
-            gather = g;
-        }
-        return g;
+    /**
+     * {@code space} if it holds {@code bytes}, else native space of this socket's that does, at
+     * least {@code first} long: the reader's and the writer's buffers, grown as needed (the callers
+     * never ask beyond their limit).
+     */
+    private MemorySegment atLeast(MemorySegment space, long bytes, long first) {
+        return space != null && space.byteSize() >= bytes ? space : arena.allocate(Math.max(bytes, first), 8);
     }
 
     private static void advance(ByteBuffer[] buffers, long sent) {
