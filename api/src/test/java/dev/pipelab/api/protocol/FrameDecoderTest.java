@@ -57,6 +57,23 @@ class FrameDecoderTest {
     }
 
     @Test
+    void readsEveryByteOfTheLengthWordUnsignedWholeOrSplit() throws Exception {
+        // 0x0001_80C8: each of its low bytes has the high bit set, which a signed byte would smear
+        int length = 0x0001_80C8;
+        byte[] payload = new byte[length];
+        payload[length - 1] = 7;
+        ByteBuffer frame = Frames.encode(payload);
+        assertThat(FrameDecoder.forServer(length).decode(frame.duplicate())).isEqualTo(payload);
+        FrameDecoder split = FrameDecoder.forServer(length);
+        for (int i = 0; i < Frames.HEADER_BYTES; i++) {
+            assertThat(split.decode(ByteBuffer.wrap(new byte[] {frame.get(i)}))).isNull();
+            assertThat(split.isMidFrame()).isTrue();
+        }
+        assertThat(split.decode(frame.position(Frames.HEADER_BYTES))).isEqualTo(payload);
+        assertThat(split.isMidFrame()).isFalse();
+    }
+
+    @Test
     void acceptsExactlyTheMaximumAndRejectsOneMoreAtTheLengthWord() throws Exception {
         FrameDecoder decoder = FrameDecoder.forServer(3);
         assertThat(decodeAll(decoder, frames("abc"))).containsExactly("abc");
