@@ -7,8 +7,9 @@
 #   scripts/c-load-ratios.sh [REPETITIONS] [CLIENT_COUNTS] [SERVERS]
 #     REPETITIONS: default 3
 #     CLIENT_COUNTS: comma-separated, default 100,1000,10000
-#     SERVERS: comma-separated, default c-epoll,netty,overlapped,completion; an engine on a given
-#       seam is ENGINE@SEAM (overlapped@nio); c-epoll is always run, as the reference
+#     SERVERS: comma-separated, default c-epoll,netty,overlapped,completion; also java-floor (see
+#       c-load.sh); an engine on a given seam is ENGINE@SEAM (overlapped@nio); c-epoll is always
+#       run, as the reference
 #   WINDOWS (default 3), WINDOW_MS (default 2000) and WARMUP_MS (default 3000) per run.
 #
 # Prints, per client count, a Markdown table: each server's median msg/s and CPU/msg over the

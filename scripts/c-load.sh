@@ -4,7 +4,9 @@
 # server started here on an AF_UNIX socket in a temporary directory, which is removed after.
 #
 #   scripts/c-load.sh SERVER CLIENTS [WINDOWS] [WINDOW_MS]
-#     SERVER: c-epoll | netty | an engine key (threaded, overlapped, completion, virtual)
+#     SERVER: c-epoll | java-floor | netty | an engine key (threaded, overlapped, completion, virtual)
+#       java-floor: the C server's loop written again in Java over the native seam's system calls
+#       (benchmarks' FlatEchoFloor, JDK 22+): what the JVM and the downcalls alone cost
 #     extra arguments for `pipelab serve` (engines only) in SERVE_ARGS, e.g. SERVE_ARGS="--seam nio"
 #     the warm-up before the first window in WARMUP_MS (default 2000)
 #
@@ -31,6 +33,12 @@ trap 'exit 130' INT TERM # through the EXIT trap: the server stopped, the direct
 "$cc" -O2 -o "$dir/echo_load" "$src/echo_load.c"
 case "$server" in
   c-epoll) "$cc" -O2 -o "$dir/epoll_echo" "$src/epoll_echo.c"; "$dir/epoll_echo" "$dir/s.sock" > "$dir/out" 2>&1 & ;;
+  java-floor)
+           "$root/pipelab" --help > /dev/null # builds the jars when needed
+           floor_jar="$root/benchmarks/target/pipelab-benchmarks.jar"
+           [ -f "$floor_jar" ] || { echo "java-floor: no $floor_jar (it needs a JDK 22 or newer to build)" >&2; exit 1; }
+           PIPELAB_MAIN=dev.pipelab.os.linux.FlatEchoFloor PIPELAB_CLASS_PATH="$floor_jar" "$root/pipelab" "$dir/s.sock" \
+             > "$dir/out" 2>&1 & ;;
   netty)   PIPELAB_MAIN=dev.pipelab.report.NettyEchoServer "$root/pipelab" --socket "$dir/s.sock" > "$dir/out" 2>&1 & ;;
   *)       # shellcheck disable=SC2086
            "$root/pipelab" serve --strategy "$server" --pipe "$dir/s.sock" \
