@@ -55,8 +55,8 @@ public final class FlatEchoFloor {
     private final MemorySegment ctlEvent;
     private final int epfd;
 
-    private FlatEchoFloor(Arena arena, int epfd) {
-        this.errno = new LinuxSys.Errno(arena);
+    private FlatEchoFloor(Arena arena, LinuxSys.Errno errno, int epfd) {
+        this.errno = errno;
         this.ctlEvent = arena.allocate(LinuxSys.EPOLL_EVENT);
         this.epfd = epfd;
     }
@@ -79,32 +79,30 @@ public final class FlatEchoFloor {
      * closes every descriptor and removes {@code path}. {@code ready} runs once clients can connect.
      */
     static void serve(Path path, AtomicBoolean stop, Runnable ready) throws IOException {
-        int listenFd = LinuxListenSocket.listen(path, 4096);
-        int epfd = -1;
         try (Arena arena = Arena.ofConfined()) {
-            LinuxSys.Errno e = new LinuxSys.Errno(arena);
-            epfd = LinuxSys.epollCreate1(e, LinuxSys.EPOLL_CLOEXEC);
-            if (epfd < 0) {
-                throw new IOException(e.describe("epoll_create1"));
-            }
-            FlatEchoFloor floor = new FlatEchoFloor(arena, epfd);
-            LinuxSys.epollAdd(e, epfd, listenFd, LinuxSys.EPOLLIN | LinuxSys.EPOLLET, LISTENER, floor.ctlEvent);
-            MemorySegment events = arena.allocate(LinuxSys.EPOLL_EVENT_BYTES * EVENTS, 8);
-            ready.run();
+            LinuxSys.Errno errno = new LinuxSys.Errno(arena);
+            int listenFd = LinuxListenSocket.listen(path, 4096);
+            int epfd = LinuxSys.epollCreate1(errno, LinuxSys.EPOLL_CLOEXEC);
             try {
-                floor.loop(listenFd, events, stop);
-            } finally {
-                floor.closeClients();
-            }
-        } finally {
-            try (Arena a = Arena.ofConfined()) {
-                LinuxSys.Errno e = new LinuxSys.Errno(a);
-                if (epfd >= 0) {
-                    LinuxSys.close(e, epfd);
+                if (epfd < 0) {
+                    throw new IOException(errno.describe("epoll_create1"));
                 }
-                LinuxSys.close(e, listenFd);
+                FlatEchoFloor floor = new FlatEchoFloor(arena, errno, epfd);
+                try {
+                    LinuxSys.epollAdd(
+                            errno, epfd, listenFd, LinuxSys.EPOLLIN | LinuxSys.EPOLLET, LISTENER, floor.ctlEvent);
+                    ready.run();
+                    floor.loop(listenFd, arena.allocate(LinuxSys.EPOLL_EVENT_BYTES * EVENTS, 8), stop);
+                } finally {
+                    floor.closeClients();
+                }
+            } finally {
+                if (epfd >= 0) {
+                    LinuxSys.close(errno, epfd);
+                }
+                LinuxSys.close(errno, listenFd);
+                Files.deleteIfExists(path);
             }
-            Files.deleteIfExists(path);
         }
     }
 
