@@ -423,11 +423,6 @@ public final class CompletionPipeServer implements PipeServer {
         }
 
         @Override
-        public boolean inLoop() {
-            return Thread.currentThread() == loopThread;
-        }
-
-        @Override
         public void execute(Runnable task) {
             pipe.queueUserApc(task); // QueueUserAPC
         }

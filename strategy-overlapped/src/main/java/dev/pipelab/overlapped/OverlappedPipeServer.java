@@ -471,11 +471,6 @@ public final class OverlappedPipeServer implements PipeServer {
         }
 
         @Override
-        public boolean inLoop() {
-            return Thread.currentThread() == loopThread;
-        }
-
-        @Override
         public void execute(Runnable task) {
             tasks.add(task);
             pipe.wake(); // SetEvent on the extra event at the end of the wait array

@@ -24,9 +24,6 @@ public final class LoopSession implements Session {
     /** What a single-threaded engine offers its sessions. */
     public interface Loop {
 
-        /** True on the loop thread. */
-        boolean inLoop();
-
         /** Runs {@code task} on the loop thread soon; from any thread, never blocks. */
         void execute(Runnable task);
 
@@ -38,6 +35,7 @@ public final class LoopSession implements Session {
     private final PeerIdentity peer;
     private final PipeHandler handler;
     private final Loop loop;
+    private final Thread loopThread; // the thread that made it: sends from it need no hand-off
     private final ServerCounters counters;
     private final OutboundQueue outbound;
     private final SessionClock clock;
@@ -47,12 +45,16 @@ public final class LoopSession implements Session {
     private boolean dispatching;
     private boolean ended;
 
-    /** A new session of a server with {@code config}; counts it as connected. Call on the loop thread. */
+    /**
+     * A new session of a server with {@code config}; counts it as connected. Call on the loop
+     * thread: the session takes the calling thread for its loop's.
+     */
     public LoopSession(
             PeerIdentity peer, PipeHandler handler, Loop loop, ServerCounters counters, PipeServerConfig config) {
         this.peer = peer;
         this.handler = handler;
         this.loop = loop;
+        this.loopThread = Thread.currentThread();
         this.counters = counters;
         this.outbound = new OutboundQueue(config.outboundQueueBytes(), counters);
         this.clock = new SessionClock(config);
@@ -181,7 +183,7 @@ public final class LoopSession implements Session {
     @Override
     public boolean send(byte[] message) {
         Objects.requireNonNull(message, "message");
-        if (loop.inLoop()) {
+        if (inLoop()) {
             OutboundQueue.Offer offer = dispatching ? outbound.offerReply(message) : outbound.offerPush(message);
             return switch (offer) {
                 case QUEUED -> {
@@ -210,6 +212,14 @@ public final class LoopSession implements Session {
         };
     }
 
+    /**
+     * True on the loop thread. Asked of the session, not of its loop, on every send: the loop
+     * object is one more of the client's objects a message would otherwise touch.
+     */
+    private boolean inLoop() {
+        return Thread.currentThread() == loopThread;
+    }
+
     private void overflow() {
         fail(
                 "outbound queue of session " + id + " over outboundQueueBytes=" + outbound.boundBytes()
@@ -220,7 +230,7 @@ public final class LoopSession implements Session {
 
     @Override
     public void close() {
-        if (loop.inLoop()) {
+        if (inLoop()) {
             closeInLoop();
         } else {
             loop.execute(this::closeInLoop);

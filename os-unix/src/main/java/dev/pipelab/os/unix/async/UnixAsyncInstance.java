@@ -47,8 +47,7 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
 
     private final UnixAsyncIo io;
     private final int maxMessageBytes;
-    private final UnixEvent event; // the overlapped style's event; unused by the completion style
-    private final Runnable setEvent; // the overlapped style's completion, made once: event::set
+    private final UnixEvent event; // the overlapped style's event, and its completion (run, it sets itself)
     private final Runnable queueReadRoutine = this::queueReadRoutine; // the completion style's, likewise
     private final Runnable queueWriteRoutine = this::queueWriteRoutine;
     private final Runnable queueFlushRoutine = this::queueFlushRoutine;
@@ -85,7 +84,6 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         this.io = io;
         this.maxMessageBytes = maxMessageBytes;
         this.event = new UnixEvent(io, io.nextOrdinal(), false);
-        this.setEvent = event::set;
     }
 
     // ---- the operations, shared by both styles
@@ -492,31 +490,31 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     @Override
     public boolean connect() throws IOException {
         begin(Operation.CONNECT);
-        return startConnect(setEvent);
+        return startConnect(event);
     }
 
     @Override
     public boolean read() throws IOException {
         begin(Operation.READ);
-        return startRead(setEvent);
+        return startRead(event);
     }
 
     @Override
     public boolean write(byte[] payload) throws IOException {
         begin(Operation.WRITE);
-        return startWrite(payload, null, setEvent);
+        return startWrite(payload, null, event);
     }
 
     @Override
     public boolean writeError(String reason) throws IOException {
         begin(Operation.WRITE);
-        return startWrite(null, Frames.encodeError(reason), setEvent);
+        return startWrite(null, Frames.encodeError(reason), event);
     }
 
     @Override
     public boolean flush() throws IOException {
         begin(Operation.FLUSH);
-        return startFlush(setEvent);
+        return startFlush(event);
     }
 
     @Override
