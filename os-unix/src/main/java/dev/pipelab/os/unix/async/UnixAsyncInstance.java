@@ -48,9 +48,10 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private final UnixAsyncIo io;
     private final int maxMessageBytes;
     private final UnixEvent event; // the overlapped style's event, and its completion (run, it sets itself)
-    private final Runnable queueReadRoutine = this::queueReadRoutine; // the completion style's, likewise
-    private final Runnable queueWriteRoutine = this::queueWriteRoutine;
-    private final Runnable queueFlushRoutine = this::queueFlushRoutine;
+    // The completion style's completions, each made at its first use: an overlapped instance has none.
+    private Runnable queueReadRoutine;
+    private Runnable queueWriteRoutine;
+    private Runnable queueFlushRoutine;
     private RoutineApc readApc; // the APCs that call the routines, made at their first use: see queueReadRoutine
     private RoutineApc writeApc;
     private RoutineApc flushApc;
@@ -573,28 +574,50 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     public void readFileEx(ReadRoutine routine) throws IOException {
         io.checkOwner();
         readRoutine = routine;
-        startRead(queueReadRoutine);
+        startRead(readCompletion());
     }
 
     @Override
     public void writeFileEx(byte[] payload, WriteRoutine routine) throws IOException {
         io.checkOwner();
         writeRoutine = routine;
-        startWrite(payload, null, queueWriteRoutine);
+        startWrite(payload, null, writeCompletion());
     }
 
     @Override
     public void writeErrorEx(String reason, WriteRoutine routine) throws IOException {
         io.checkOwner();
         writeRoutine = routine;
-        startWrite(null, Frames.encodeError(reason), queueWriteRoutine);
+        startWrite(null, Frames.encodeError(reason), writeCompletion());
     }
 
     @Override
     public void flushEx(WriteRoutine routine) throws IOException {
         io.checkOwner();
         flushRoutine = routine;
-        startFlush(queueFlushRoutine);
+        startFlush(flushCompletion());
+    }
+
+    /** What a finished ReadFileEx runs: queues its routine; made at the first. */
+    private Runnable readCompletion() {
+        if (queueReadRoutine == null) {
+            queueReadRoutine = this::queueReadRoutine;
+        }
+        return queueReadRoutine;
+    }
+
+    private Runnable writeCompletion() {
+        if (queueWriteRoutine == null) {
+            queueWriteRoutine = this::queueWriteRoutine;
+        }
+        return queueWriteRoutine;
+    }
+
+    private Runnable flushCompletion() {
+        if (queueFlushRoutine == null) {
+            queueFlushRoutine = this::queueFlushRoutine;
+        }
+        return queueFlushRoutine;
     }
 
     /*
