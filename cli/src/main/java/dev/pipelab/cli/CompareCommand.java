@@ -100,7 +100,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(
             names = "--warmup-ms",
             paramLabel = "N",
-            description = "Warm-up before measuring (default 2500): long enough for the JIT and the heap to settle.")
+            description =
+                    "Warm-up before measuring (default 2500): long enough for the JIT. G1's young generation grows"
+                            + " for longer (some 20 s at 10,000 clients); a 20000 ms warm-up measured no different"
+                            + " (docs/MEASUREMENTS.md).")
     long warmupMillis = 2500;
 
     @Option(names = "--window-ms", paramLabel = "N", description = "Length of each measured repetition (default 1500).")
