@@ -598,7 +598,8 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         startFlush(flushCompletion());
     }
 
-    /** What a finished ReadFileEx runs: queues its routine; made at the first. */
+    // What a finished ReadFileEx, WriteFileEx and flush run (each queues its routine), made at the first of each.
+
     private Runnable readCompletion() {
         if (queueReadRoutine == null) {
             queueReadRoutine = this::queueReadRoutine;
