@@ -93,14 +93,13 @@ public final class CompletionPipeServer implements PipeServer {
     private static final Duration JOIN_MARGIN = Duration.ofSeconds(10);
 
     /**
-     * The sample's PIPEINST: one instance, its session, and its outstanding operations; and the
-     * routines its operations complete with, bound to it once (the sample passes the same two
-     * functions every time and finds the instance from the OVERLAPPED they get).
+     * The sample's PIPEINST: one instance, its session, and its outstanding operations. It is
+     * also what its reads and writes complete with: the sample passes the same two functions
+     * every time, and they find the instance from the OVERLAPPED they get; here the routine is
+     * called on the instance, which passes itself on to them.
      */
-    final class PipeInst {
+    final class PipeInst implements CompletionInstance.ReadRoutine, CompletionInstance.WriteRoutine {
         final CompletionInstance pipe;
-        final CompletionInstance.ReadRoutine completedRead = (f, request) -> completedReadRoutine(this, f, request);
-        final CompletionInstance.WriteRoutine completedWrite = f -> completedWriteRoutine(this, f);
         LoopSession session;
         boolean reading; // a ReadFileEx is outstanding
         OutboundFrame writing; // the frame of the outstanding WriteFileEx, or null
@@ -108,6 +107,16 @@ public final class CompletionPipeServer implements PipeServer {
 
         PipeInst(CompletionInstance pipe) {
             this.pipe = pipe;
+        }
+
+        @Override // a ReadFileEx finished
+        public void completed(IOException failure, byte[] request) {
+            completedReadRoutine(this, failure, request);
+        }
+
+        @Override // a WriteFileEx finished
+        public void completed(IOException failure) {
+            completedWriteRoutine(this, failure);
         }
     }
 
@@ -317,9 +326,9 @@ public final class CompletionPipeServer implements PipeServer {
                 if (frame != null) {
                     p.writing = frame;
                     if (frame.isError()) {
-                        p.pipe.writeErrorEx(frame.errorReason(), p.completedWrite);
+                        p.pipe.writeErrorEx(frame.errorReason(), p);
                     } else {
-                        p.pipe.writeFileEx(frame.payload(), p.completedWrite);
+                        p.pipe.writeFileEx(frame.payload(), p);
                     }
                 }
             }
@@ -330,7 +339,7 @@ public final class CompletionPipeServer implements PipeServer {
                 }
             } else if (p.writing == null && !p.reading && session.isOpen()) {
                 p.reading = true;
-                p.pipe.readFileEx(p.completedRead);
+                p.pipe.readFileEx(p);
             }
         } catch (IOException e) {
             log.debug("session {}: I/O failed at once: {}", session.id(), e.toString());

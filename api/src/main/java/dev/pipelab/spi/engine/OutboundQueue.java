@@ -3,8 +3,7 @@ package dev.pipelab.spi.engine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One session's frames waiting to be written, with the bound of {@code outboundQueueBytes}.
@@ -15,24 +14,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * (messages from elsewhere) are refused past the bound, and the caller then fails the session.
  * Once {@link #finish finished}, nothing more is taken except the one error frame.
  *
- * <p>Thread-safe. Blocking waits use a lock and conditions, so they park a virtual thread
- * without pinning its carrier.
+ * <p>Thread-safe. The lock is the queue's own monitor, held only for a few field writes and
+ * never while waiting: a writer that waits for frames ({@link #awaitFrames}, one writer at a
+ * time) parks outside it ({@link LockSupport#park}), so a virtual thread waits without pinning
+ * its carrier.
  *
  * <p>Most of the time a queue holds one frame or none, and a loop engine touches each of
  * thousands of queues once a message: so the oldest frame has a field of its own, the rest a
- * deque made only when a second frame waits, and the condition is signalled only while a
- * writer waits on it; each object fewer on that path is a cache miss fewer per message. Of the
- * four calls a message makes (offer, poll, written, and the poll that finds the queue empty),
- * only the first two take the lock: the account of bytes is one atomic field, and a poll of an
- * empty queue looks without it. A frame queued by another thread meanwhile is not lost by that
- * look: whoever queues it tells the writer (the loop's outboundReady, the writer's condition).
+ * deque made only when a second frame waits, and the lock is the queue object itself (a
+ * {@code ReentrantLock} would be two objects more, both touched at every lock); each object
+ * fewer on that path is a cache miss fewer per message. Of the four calls a message makes
+ * (offer, poll, written, and the poll that finds the queue empty), only the first two take the
+ * lock: the account of bytes is one atomic field, and a poll of an empty queue looks without
+ * it. A frame queued by another thread meanwhile is not lost by that look: whoever queues it
+ * tells the writer (the loop's outboundReady, the waiting writer's unpark).
  */
 public final class OutboundQueue {
 
     private final long boundBytes;
     private final ServerCounters counters;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private static final VarHandle OLDEST;
     private static final VarHandle QUEUED_BYTES;
 
@@ -48,7 +48,7 @@ public final class OutboundQueue {
 
     private OutboundFrame oldest; // the next frame to write; null when none is queued. Written under the lock
     private ArrayDeque<OutboundFrame> younger; // the frames after it, made when the first of them comes
-    private int writersWaiting; // in awaitFrames
+    private Thread waitingWriter; // the writer in awaitFrames, or null; under the lock
     private volatile long queuedBytes; // queued or being written; changed only through QUEUED_BYTES
     private boolean finished;
 
@@ -79,8 +79,8 @@ public final class OutboundQueue {
     }
 
     private Offer offer(OutboundFrame frame, boolean bounded) {
-        lock.lock();
-        try {
+        Thread writer;
+        synchronized (this) {
             if (finished) {
                 return Offer.FINISHED;
             }
@@ -89,11 +89,10 @@ public final class OutboundQueue {
             }
             add(frame);
             counters.queued(account(frame.accountedBytes()));
-            signalWriters();
-            return Offer.QUEUED;
-        } finally {
-            lock.unlock();
+            writer = waitingWriter;
         }
+        wake(writer);
+        return Offer.QUEUED;
     }
 
     /** Adds {@code bytes} (negative: takes them) to the account; returns the new total. */
@@ -113,10 +112,10 @@ public final class OutboundQueue {
         }
     }
 
-    /** Wakes the writers waiting for frames, if any; under the lock. */
-    private void signalWriters() {
-        if (writersWaiting > 0) {
-            changed.signalAll();
+    /** Wakes the writer that was waiting for frames, if one was; outside the lock. */
+    private static void wake(Thread writer) {
+        if (writer != null) {
+            LockSupport.unpark(writer);
         }
     }
 
@@ -132,8 +131,8 @@ public final class OutboundQueue {
      * @return false if the queue was already finished
      */
     public boolean finishWithError(String reason, boolean dropQueued) {
-        lock.lock();
-        try {
+        Thread writer;
+        synchronized (this) {
             if (finished) {
                 return false;
             }
@@ -151,22 +150,20 @@ public final class OutboundQueue {
             add(error);
             account(error.accountedBytes());
             finished = true;
-            signalWriters();
-            return true;
-        } finally {
-            lock.unlock();
+            writer = waitingWriter;
         }
+        wake(writer);
+        return true;
     }
 
     /** No more frames: the writer ends once the queue is empty. Idempotent. */
     public void finish() {
-        lock.lock();
-        try {
+        Thread writer;
+        synchronized (this) {
             finished = true;
-            signalWriters();
-        } finally {
-            lock.unlock();
+            writer = waitingWriter;
         }
+        wake(writer);
     }
 
     /** The next frame without waiting, or null if none is queued. */
@@ -174,36 +171,42 @@ public final class OutboundQueue {
         if (OLDEST.getAcquire(this) == null) {
             return null; // see the class comment: a frame queued after this look is announced to the writer
         }
-        lock.lock();
-        try {
+        synchronized (this) {
             OutboundFrame next = oldest; // its bytes stay accounted until written
             oldest = younger != null ? younger.pollFirst() : null;
             return next;
-        } finally {
-            lock.unlock();
         }
     }
 
     /**
      * Waits until a frame is queued; false once the queue is finished and empty, so that a
-     * writer thread knows to end.
+     * writer thread knows to end. One writer waits at a time.
      *
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting (the interrupt is cleared)
+     * @throws IllegalStateException if another thread is waiting already
      */
     public boolean awaitFrames() throws InterruptedException {
-        lock.lock();
-        try {
-            writersWaiting++;
-            try {
-                while (oldest == null && !finished) {
-                    changed.await();
+        Thread me = Thread.currentThread();
+        while (true) {
+            synchronized (this) {
+                if (oldest != null || finished) {
+                    if (waitingWriter == me) {
+                        waitingWriter = null;
+                    }
+                    return oldest != null;
                 }
-            } finally {
-                writersWaiting--;
+                if (waitingWriter != null && waitingWriter != me) {
+                    throw new IllegalStateException("another writer waits already: " + waitingWriter);
+                }
+                waitingWriter = me; // a frame queued from now on unparks us, before or during the park
             }
-            return oldest != null;
-        } finally {
-            lock.unlock();
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                synchronized (this) {
+                    waitingWriter = null;
+                }
+                throw new InterruptedException();
+            }
         }
     }
 
@@ -218,24 +221,14 @@ public final class OutboundQueue {
     }
 
     /** True once finished. */
-    public boolean isFinished() {
-        lock.lock();
-        try {
-            return finished;
-        } finally {
-            lock.unlock();
-        }
+    public synchronized boolean isFinished() {
+        return finished;
     }
 
     @Override
-    public String toString() {
-        lock.lock();
-        try {
-            int frames = oldest == null ? 0 : 1 + (younger != null ? younger.size() : 0);
-            return "OutboundQueue[frames=" + frames + ", bytes=" + queuedBytes + "/" + boundBytes
-                    + (finished ? ", finished" : "") + "]";
-        } finally {
-            lock.unlock();
-        }
+    public synchronized String toString() {
+        int frames = oldest == null ? 0 : 1 + (younger != null ? younger.size() : 0);
+        return "OutboundQueue[frames=" + frames + ", bytes=" + queuedBytes + "/" + boundBytes
+                + (finished ? ", finished" : "") + "]";
     }
 }

@@ -1,10 +1,16 @@
 package dev.pipelab.spi.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipelab.spi.engine.OutboundQueue.Offer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OutboundQueueTest {
 
     private final ServerCounters counters = new ServerCounters();
@@ -68,5 +74,78 @@ class OutboundQueueTest {
         q.written(beingWritten);
         q.written(error);
         assertThat(q.queuedBytes()).as("everything written: nothing owed").isZero();
+    }
+
+    @Test
+    void aWaitingWriterWakesForAFrameQueuedFromAnotherThreadAndForTheEnd() throws Exception {
+        OutboundQueue q = new OutboundQueue(100, counters);
+        Waiter first = Waiter.start(q);
+        first.parked();
+        q.offerPush(new byte[] {7});
+        assertThat(first.result()).as("a frame is queued").isTrue();
+        assertThat(q.poll().payload()).containsExactly(7);
+
+        Waiter last = Waiter.start(q);
+        last.parked();
+        q.finish();
+        assertThat(last.result()).as("finished and empty: the writer may end").isFalse();
+    }
+
+    @Test
+    void anInterruptedWriterStopsWaitingAndAnotherMayWaitAfterIt() throws Exception {
+        OutboundQueue q = new OutboundQueue(100, counters);
+        Waiter interrupted = Waiter.start(q);
+        interrupted.parked();
+        interrupted.thread.interrupt();
+        assertThatThrownBy(interrupted::result).hasCauseInstanceOf(InterruptedException.class);
+
+        Waiter next = Waiter.start(q);
+        next.parked();
+        q.offerReply(new byte[] {1});
+        assertThat(next.result()).isTrue();
+    }
+
+    @Test
+    void aSecondWriterWaitingAtTheSameTimeIsRefused() throws Exception {
+        OutboundQueue q = new OutboundQueue(100, counters);
+        Waiter first = Waiter.start(q);
+        first.parked();
+        assertThatThrownBy(q::awaitFrames)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another writer waits already");
+        q.finish();
+        assertThat(first.result()).as("the first still waits, and ends").isFalse();
+    }
+
+    /** A virtual thread in awaitFrames. */
+    private record Waiter(Thread thread, CompletableFuture<Boolean> outcome) {
+
+        static Waiter start(OutboundQueue q) {
+            CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+            Thread t = Thread.ofVirtual().start(() -> {
+                try {
+                    outcome.complete(q.awaitFrames());
+                } catch (Throwable e) {
+                    outcome.completeExceptionally(e);
+                }
+            });
+            return new Waiter(t, outcome);
+        }
+
+        /** Returns once the thread is parked in the wait (bounded by the class's timeout). */
+        void parked() {
+            while (thread.getState() != Thread.State.WAITING && !outcome.isDone()) {
+                Thread.onSpinWait();
+            }
+            assertThat(outcome).as("still waiting").isNotDone();
+        }
+
+        boolean result() throws InterruptedException, ExecutionException {
+            try {
+                return outcome.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the writer did not wake", e);
+            }
+        }
     }
 }

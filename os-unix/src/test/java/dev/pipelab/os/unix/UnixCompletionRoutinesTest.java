@@ -2,11 +2,14 @@ package dev.pipelab.os.unix;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipelab.api.PipeServerConfig;
 import dev.pipelab.api.protocol.Frames;
 import dev.pipelab.spi.os.CompletionInstance;
 import dev.pipelab.spi.os.CompletionPipe;
+import dev.pipelab.spi.os.OverlappedInstance;
+import dev.pipelab.spi.os.OverlappedPipe;
 import dev.pipelab.spi.os.PipeEvent;
 import java.io.Closeable;
 import java.io.IOException;
@@ -77,6 +80,32 @@ class UnixCompletionRoutinesTest {
         assertThat(ran).containsExactly("wrote one null", "wrote two null", "wrote three null");
         assertThat(ClientReplies.read(client, 3)) // blocking: bounded by the class's timeout
                 .containsExactly("one", "two", "three");
+    }
+
+    @Test
+    void anInstanceServesTheStyleOfThePipeThatMadeItAndSaysSoWhenAskedForTheOther() throws IOException {
+        PipeServerConfig config =
+                PipeServerConfig.builder(dir.resolve("styles.sock").toString()).build();
+        pipe = opened(UnixPipeSystem.INSTANCE.createCompletionPipe(config));
+        instance = opened(pipe.createInstance());
+        OverlappedInstance asOverlapped = (OverlappedInstance) instance; // one class serves both styles
+
+        assertThatThrownBy(asOverlapped::event)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("completion style has no event");
+        assertThatThrownBy(asOverlapped::read)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("use its readFileEx");
+
+        PipeServerConfig other = PipeServerConfig.builder(
+                        dir.resolve("styles-overlapped.sock").toString())
+                .build();
+        OverlappedPipe overlapped = opened(UnixPipeSystem.INSTANCE.createOverlappedPipe(other));
+        CompletionInstance asCompletion = (CompletionInstance) opened(overlapped.createInstance());
+        assertThatThrownBy(() -> asCompletion.readFileEx(this::read))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("overlapped style completes through its event");
+        assertThat(ran).as("no routine ran").isEmpty();
     }
 
     private void read(IOException failure, byte[] message) {

@@ -17,9 +17,9 @@ import java.nio.channels.SelectionKey;
  * One instance of the overlapped and completion styles on Unix: a non-blocking AF_UNIX socket
  * (a {@link UnixConnection} of whichever transport the io has) with a connect, a read and a write
  * slot. Starting an operation does what it can at once and otherwise registers interest with the
- * {@link UnixAsyncIo}, whose poll finishes it. Finishing
- * an operation runs its completion: set the event (overlapped) or queue the routine
- * (completion). Used by the owning thread only.
+ * {@link UnixAsyncIo}, whose poll finishes it. An instance serves one style, the one of the
+ * pipe that made it: finishing an operation sets its event (overlapped) or queues the
+ * operation's routine (completion). Used by the owning thread only.
  *
  * <p>Writes go through the instance's outbound buffer, as WriteFile goes through the pipe's:
  * a write that fits completes at once. The buffer is sent to the socket at once when no further
@@ -47,12 +47,10 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
 
     private final UnixAsyncIo io;
     private final int maxMessageBytes;
-    private final UnixEvent event; // the overlapped style's event, and its completion (run, it sets itself)
-    // The completion style's completions, each made at its first use: an overlapped instance has none.
-    private Runnable queueReadRoutine;
-    private Runnable queueWriteRoutine;
-    private Runnable queueFlushRoutine;
-    private RoutineApc readApc; // the APCs that call the routines, made at their first use: see queueReadRoutine
+    private final int ordinal;
+    private final UnixEvent event; // the overlapped style's; null for an instance of the completion style
+    private RoutineApc readApc; // the completion style's APCs that call the routines, made at their first use: see
+    // queueReadRoutine
     private RoutineApc writeApc;
     private RoutineApc flushApc;
     private ReadRoutine readRoutine; // the routine of the outstanding ReadFileEx
@@ -72,24 +70,37 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private IOException readFailure;
     private IOException writeFailure;
     private IOException flushFailure;
-    private Runnable onConnected;
-    private Runnable onRead;
-    private Runnable onWritten;
-    private Runnable onFlushed;
+    private PipeEvent
+            onConnected; // set when the pending connect finishes: the instance's event, or the completion style's
+    // connect event
     private byte[] message;
     private ByteBuffer outbound; // bytes written but not yet sent, ready to read; null when none
     private boolean flushQueued; // listed with the io for a send before the loop next waits
     private IOException sendFailure; // a deferred send failed: the next operation reports it
 
-    UnixAsyncInstance(UnixAsyncIo io, int maxMessageBytes) {
+    private UnixAsyncInstance(UnixAsyncIo io, int maxMessageBytes, boolean withEvent) {
         this.io = io;
         this.maxMessageBytes = maxMessageBytes;
-        this.event = new UnixEvent(io, io.nextOrdinal(), false);
+        this.ordinal = io.nextOrdinal();
+        this.event = withEvent ? new UnixEvent(io, ordinal, false) : null;
+    }
+
+    /** An instance of the overlapped style: each operation sets the instance's event when it finishes. */
+    static UnixAsyncInstance overlapped(UnixAsyncIo io, int maxMessageBytes) {
+        return new UnixAsyncInstance(io, maxMessageBytes, true);
+    }
+
+    /**
+     * An instance of the completion style: each operation queues its routine when it finishes.
+     * It has no event of its own (the connect sets the one it is given).
+     */
+    static UnixAsyncInstance completion(UnixAsyncIo io, int maxMessageBytes) {
+        return new UnixAsyncInstance(io, maxMessageBytes, false);
     }
 
     // ---- the operations, shared by both styles
 
-    private boolean startConnect(Runnable completion) throws IOException {
+    private boolean startConnect(PipeEvent completion) throws IOException {
         if (connection != null || connectPending) {
             throw new IllegalStateException("instance is connected or connecting; disconnect it first");
         }
@@ -119,13 +130,13 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
             return;
         }
         connectPending = false;
-        onConnected.run();
+        onConnected.set();
     }
 
     void connectFailed(IOException failure) {
         connectPending = false;
         connectFailure = failure;
-        onConnected.run();
+        onConnected.set();
     }
 
     private void attach(UnixConnection client) throws IOException {
@@ -135,7 +146,7 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         decoder = FrameDecoder.forServer(maxMessageBytes);
     }
 
-    private boolean startRead(Runnable completion) throws IOException {
+    private boolean startRead() throws IOException {
         connectedChannel();
         throwSendFailure();
         if (readPending) {
@@ -143,7 +154,6 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
         }
         readFailure = null;
         message = null;
-        onRead = completion;
         readPending = true;
         if (decodeBuffered()) {
             return true; // a whole message was already here
@@ -231,21 +241,24 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private void finishRead(IOException failure) {
         readPending = false;
         readFailure = failure;
-        onRead.run();
+        if (event != null) {
+            event.set();
+        } else {
+            queueReadRoutine();
+        }
     }
 
     /**
      * WriteFile of a message ({@code payload}; its frame may gather with the replies to come) or
      * of an error frame ({@code errorFrame}, encoded; the last, sent at once): one of the two.
      */
-    private boolean startWrite(byte[] payload, ByteBuffer errorFrame, Runnable completion) throws IOException {
+    private boolean startWrite(byte[] payload, ByteBuffer errorFrame) throws IOException {
         UnixConnection ch = connectedChannel();
         if (writePending || flushPending) {
             throw new IllegalStateException("a write or flush is already pending");
         }
         throwSendFailure();
         writeFailure = null;
-        onWritten = completion;
         boolean gather = payload != null && wholeRequestWaiting();
         if (payload != null) {
             outboundRoom(Frames.HEADER_BYTES + payload.length)
@@ -320,14 +333,13 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     }
 
     /** FlushFileBuffers: finishes once the outbound buffer has gone to the socket. */
-    private boolean startFlush(Runnable completion) throws IOException {
+    private boolean startFlush() throws IOException {
         UnixConnection ch = connectedChannel();
         if (writePending || flushPending) {
             throw new IllegalStateException("a write or flush is already pending");
         }
         throwSendFailure();
         flushFailure = null;
-        onFlushed = completion;
         flushPending = true;
         if (outbound != null) {
             try {
@@ -349,7 +361,11 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private void finishFlush(IOException failure) {
         flushPending = false;
         flushFailure = failure;
-        onFlushed.run();
+        if (event != null) {
+            event.set();
+        } else {
+            queueFlushRoutine();
+        }
     }
 
     /**
@@ -417,7 +433,11 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private void finishWrite(IOException failure) {
         writePending = false;
         writeFailure = failure;
-        onWritten.run();
+        if (event != null) {
+            event.set();
+        } else {
+            queueWriteRoutine();
+        }
     }
 
     /*
@@ -478,13 +498,22 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
 
     @Override
     public PipeEvent event() {
+        return overlappedEvent();
+    }
+
+    /** The instance's event: only an instance of the overlapped style has one. */
+    private UnixEvent overlappedEvent() {
+        if (event == null) {
+            throw new IllegalStateException(
+                    "an instance of the completion style has no event: use its readFileEx, writeFileEx and flushEx");
+        }
         return event;
     }
 
     /** Starting an operation: on the owning thread only, and it resets the instance's event. */
     private void begin(Operation operation) {
         io.checkOwner();
-        event.reset();
+        overlappedEvent().reset();
         lastStarted = operation;
     }
 
@@ -497,25 +526,25 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     @Override
     public boolean read() throws IOException {
         begin(Operation.READ);
-        return startRead(event);
+        return startRead();
     }
 
     @Override
     public boolean write(byte[] payload) throws IOException {
         begin(Operation.WRITE);
-        return startWrite(payload, null, event);
+        return startWrite(payload, null);
     }
 
     @Override
     public boolean writeError(String reason) throws IOException {
         begin(Operation.WRITE);
-        return startWrite(null, Frames.encodeError(reason), event);
+        return startWrite(null, Frames.encodeError(reason));
     }
 
     @Override
     public boolean flush() throws IOException {
         begin(Operation.FLUSH);
-        return startFlush(event);
+        return startFlush();
     }
 
     @Override
@@ -564,61 +593,47 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
 
     @Override
     public boolean connect(PipeEvent connectEvent) throws IOException {
-        io.checkOwner();
+        beginEx();
         connectEvent.reset(); // as starting any overlapped operation does
         lastStarted = Operation.CONNECT;
-        return startConnect(connectEvent::set);
+        return startConnect(connectEvent);
     }
 
     @Override
     public void readFileEx(ReadRoutine routine) throws IOException {
-        io.checkOwner();
+        beginEx();
         readRoutine = routine;
-        startRead(readCompletion());
+        startRead();
     }
 
     @Override
     public void writeFileEx(byte[] payload, WriteRoutine routine) throws IOException {
-        io.checkOwner();
+        beginEx();
         writeRoutine = routine;
-        startWrite(payload, null, writeCompletion());
+        startWrite(payload, null);
     }
 
     @Override
     public void writeErrorEx(String reason, WriteRoutine routine) throws IOException {
-        io.checkOwner();
+        beginEx();
         writeRoutine = routine;
-        startWrite(null, Frames.encodeError(reason), writeCompletion());
+        startWrite(null, Frames.encodeError(reason));
     }
 
     @Override
     public void flushEx(WriteRoutine routine) throws IOException {
-        io.checkOwner();
+        beginEx();
         flushRoutine = routine;
-        startFlush(flushCompletion());
+        startFlush();
     }
 
-    // What a finished ReadFileEx, WriteFileEx and flush run (each queues its routine), made at the first of each.
-
-    private Runnable readCompletion() {
-        if (queueReadRoutine == null) {
-            queueReadRoutine = this::queueReadRoutine;
+    /** Starting an operation with a routine: on the owning thread only, of an instance of the completion style. */
+    private void beginEx() {
+        io.checkOwner();
+        if (event != null) {
+            throw new IllegalStateException(
+                    "an instance of the overlapped style completes through its event: use read, write and flush");
         }
-        return queueReadRoutine;
-    }
-
-    private Runnable writeCompletion() {
-        if (queueWriteRoutine == null) {
-            queueWriteRoutine = this::queueWriteRoutine;
-        }
-        return queueWriteRoutine;
-    }
-
-    private Runnable flushCompletion() {
-        if (queueFlushRoutine == null) {
-            queueFlushRoutine = this::queueFlushRoutine;
-        }
-        return queueFlushRoutine;
     }
 
     /*
@@ -699,7 +714,7 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
 
     @Override
     public String toString() {
-        return "instance " + event.ordinal()
+        return "instance " + ordinal
                 + (connection == null
                         ? (connectPending ? " connecting" : " idle")
                         : " " + peer + (readPending ? " reading" : "") + (writePending ? " writing" : "")

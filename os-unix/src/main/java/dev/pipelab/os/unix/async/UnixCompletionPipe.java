@@ -36,7 +36,7 @@ public final class UnixCompletionPipe implements CompletionPipe {
     @Override
     public CompletionInstance createInstance() {
         io.checkOwner();
-        return new UnixAsyncInstance(io, io.listener().config().maxMessageBytes());
+        return UnixAsyncInstance.completion(io, io.listener().config().maxMessageBytes());
     }
 
     @Override

@@ -14,13 +14,8 @@ import java.lang.invoke.VarHandle;
  * x86. Its own reads see its own writes, and no other thread waits on an instance's event.
  * Every other thread writes it as a volatile, as before: a set of the wake event from another
  * thread must be seen by a loop that checks the flag after its epoll_wait returns.
- *
- * <p>Run as a {@link Runnable}, it sets itself: it is the overlapped style's completion of an
- * operation, passed as it is, with no object of its own for that (an instance's every finished
- * operation runs its completion, and each object a message touches is a cache miss at thousands
- * of clients).
  */
-public final class UnixEvent implements PipeEvent, Runnable {
+public final class UnixEvent implements PipeEvent {
 
     private static final VarHandle SIGNALLED;
 
@@ -68,12 +63,6 @@ public final class UnixEvent implements PipeEvent, Runnable {
         } else {
             signalled = false;
         }
-    }
-
-    /** Sets the event: the overlapped style's completion. */
-    @Override
-    public void run() {
-        set();
     }
 
     @Override

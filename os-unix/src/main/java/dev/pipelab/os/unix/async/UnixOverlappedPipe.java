@@ -31,7 +31,7 @@ public final class UnixOverlappedPipe implements OverlappedPipe {
     @Override
     public OverlappedInstance createInstance() {
         io.checkOwner();
-        return new UnixAsyncInstance(io, io.listener().config().maxMessageBytes());
+        return UnixAsyncInstance.overlapped(io, io.listener().config().maxMessageBytes());
     }
 
     @Override
