@@ -7,6 +7,7 @@ import dev.pipelab.spi.engine.OutboundQueue.Offer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -79,14 +80,12 @@ class OutboundQueueTest {
     @Test
     void aWaitingWriterWakesForAFrameQueuedFromAnotherThreadAndForTheEnd() throws Exception {
         OutboundQueue q = new OutboundQueue(100, counters);
-        Waiter first = Waiter.start(q);
-        first.parked();
+        Waiter first = Waiter.parkedIn(q);
         q.offerPush(new byte[] {7});
         assertThat(first.result()).as("a frame is queued").isTrue();
         assertThat(q.poll().payload()).containsExactly(7);
 
-        Waiter last = Waiter.start(q);
-        last.parked();
+        Waiter last = Waiter.parkedIn(q);
         q.finish();
         assertThat(last.result()).as("finished and empty: the writer may end").isFalse();
     }
@@ -94,13 +93,11 @@ class OutboundQueueTest {
     @Test
     void anInterruptedWriterStopsWaitingAndAnotherMayWaitAfterIt() throws Exception {
         OutboundQueue q = new OutboundQueue(100, counters);
-        Waiter interrupted = Waiter.start(q);
-        interrupted.parked();
+        Waiter interrupted = Waiter.parkedIn(q);
         interrupted.thread.interrupt();
         assertThatThrownBy(interrupted::result).hasCauseInstanceOf(InterruptedException.class);
 
-        Waiter next = Waiter.start(q);
-        next.parked();
+        Waiter next = Waiter.parkedIn(q);
         q.offerReply(new byte[] {1});
         assertThat(next.result()).isTrue();
     }
@@ -108,8 +105,7 @@ class OutboundQueueTest {
     @Test
     void aSecondWriterWaitingAtTheSameTimeIsRefused() throws Exception {
         OutboundQueue q = new OutboundQueue(100, counters);
-        Waiter first = Waiter.start(q);
-        first.parked();
+        Waiter first = Waiter.parkedIn(q);
         assertThatThrownBy(q::awaitFrames)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("another writer waits already");
@@ -120,7 +116,8 @@ class OutboundQueueTest {
     /** A virtual thread in awaitFrames. */
     private record Waiter(Thread thread, CompletableFuture<Boolean> outcome) {
 
-        static Waiter start(OutboundQueue q) {
+        /** Starts one, and returns once it is parked in the wait (bounded by the class's timeout). */
+        static Waiter parkedIn(OutboundQueue q) {
             CompletableFuture<Boolean> outcome = new CompletableFuture<>();
             Thread t = Thread.ofVirtual().start(() -> {
                 try {
@@ -129,21 +126,17 @@ class OutboundQueueTest {
                     outcome.completeExceptionally(e);
                 }
             });
-            return new Waiter(t, outcome);
-        }
-
-        /** Returns once the thread is parked in the wait (bounded by the class's timeout). */
-        void parked() {
-            while (thread.getState() != Thread.State.WAITING && !outcome.isDone()) {
+            while (t.getState() != Thread.State.WAITING && !outcome.isDone()) {
                 Thread.onSpinWait();
             }
             assertThat(outcome).as("still waiting").isNotDone();
+            return new Waiter(t, outcome);
         }
 
         boolean result() throws InterruptedException, ExecutionException {
             try {
                 return outcome.get(10, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new AssertionError("the writer did not wake", e);
             }
         }

@@ -49,8 +49,8 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private final int maxMessageBytes;
     private final int ordinal;
     private final UnixEvent event; // the overlapped style's; null for an instance of the completion style
-    private RoutineApc readApc; // the completion style's APCs that call the routines, made at their first use: see
-    // queueReadRoutine
+    // The completion style's APCs that call the routines, made at their first use: see queueReadRoutine.
+    private RoutineApc readApc;
     private RoutineApc writeApc;
     private RoutineApc flushApc;
     private ReadRoutine readRoutine; // the routine of the outstanding ReadFileEx
@@ -70,9 +70,8 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
     private IOException readFailure;
     private IOException writeFailure;
     private IOException flushFailure;
-    private PipeEvent
-            onConnected; // set when the pending connect finishes: the instance's event, or the completion style's
-    // connect event
+    // What the pending connect sets when it finishes: the instance's event, or the completion style's connect event.
+    private PipeEvent connectedEvent;
     private byte[] message;
     private ByteBuffer outbound; // bytes written but not yet sent, ready to read; null when none
     private boolean flushQueued; // listed with the io for a send before the loop next waits
@@ -100,7 +99,7 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
 
     // ---- the operations, shared by both styles
 
-    private boolean startConnect(PipeEvent completion) throws IOException {
+    private boolean startConnect(PipeEvent connected) throws IOException {
         if (connection != null || connectPending) {
             throw new IllegalStateException("instance is connected or connecting; disconnect it first");
         }
@@ -116,7 +115,7 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
             return true;
         }
         connectPending = true;
-        onConnected = completion;
+        connectedEvent = connected;
         io.awaitClient(this);
         return false;
     }
@@ -130,13 +129,13 @@ public final class UnixAsyncInstance implements OverlappedInstance, CompletionIn
             return;
         }
         connectPending = false;
-        onConnected.set();
+        connectedEvent.set();
     }
 
     void connectFailed(IOException failure) {
         connectPending = false;
         connectFailure = failure;
-        onConnected.set();
+        connectedEvent.set();
     }
 
     private void attach(UnixConnection client) throws IOException {
